@@ -1,0 +1,70 @@
+"""The library's front door: load -> compile -> evaluate -> report, callable from Python."""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import jdate
+from .catalog import CatalogSet, load_catalogs
+from .compiler import CompiledRules, compile_rules
+from .errors import GapcheckError
+from .evaluate import Result, evaluate
+from .facts import DUE_SOON_DAYS
+from .profile import load_profile
+from .rules import RuleBook, load_rules
+
+
+@dataclass
+class Engine:
+    """Catalogs and rules loaded and compiled once; evaluate any number of profiles with it."""
+
+    catalogs: CatalogSet
+    rules: RuleBook
+    compiled: CompiledRules
+
+    @classmethod
+    def load(cls, catalogs_dir: str | Path | None = None, rules_dir: str | Path | None = None) -> "Engine":
+        cs = load_catalogs(catalogs_dir)
+        book = load_rules(cs, rules_dir)
+        return cls(cs, book, compile_rules(book))
+
+    def run(self, profile_path: str | Path, as_of: _dt.date | str | None = None,
+            include_passed: bool = False, due_soon_days: int = DUE_SOON_DAYS) -> Result:
+        lp = load_profile(str(profile_path), self.catalogs)
+        return evaluate(lp, self.catalogs, self.compiled, resolve_as_of(as_of),
+                        window=due_soon_days, include_passed=include_passed)
+
+
+def resolve_as_of(as_of: _dt.date | str | None) -> _dt.date:
+    if as_of is None:
+        return _dt.date.today()
+    if isinstance(as_of, _dt.date):
+        return as_of
+    try:
+        return jdate.parse_day(as_of)
+    except jdate.DateParseError as e:
+        raise GapcheckError(f"--as-of: {e.reason_en}: {as_of!r}", f"--as-of: {e.reason_ja}: {as_of!r}",
+                            hint_en="a single day, e.g. 2026-04-01 or 令和8年4月1日",
+                            hint_ja="1日を指定してください（例: 2026-04-01、令和8年4月1日）") from None
+
+
+_default: Engine | None = None
+
+
+def default_engine() -> Engine:
+    global _default
+    if _default is None:
+        _default = Engine.load()
+    return _default
+
+
+def run(profile_path: str | Path, as_of: _dt.date | str | None = None, include_passed: bool = False,
+        due_soon_days: int = DUE_SOON_DAYS) -> Result:
+    return default_engine().run(profile_path, as_of, include_passed, due_soon_days)
+
+
+def render(result: Result, fmt: str = "table", lang: str = "ja", **opts) -> str:
+    from . import report
+
+    return report.render(result, fmt, lang, **opts)

@@ -1,0 +1,169 @@
+"""Human views of catalogs and rules: `catalogs list|show`, `rules list`, `explain`."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from tabulate import tabulate
+
+from . import jdate
+from .api import Engine
+from .catalog import CatalogSet, cite
+from .errors import GapcheckError
+from .validation import _suggest
+
+H = {
+    "ja": {"area": "分野", "name": "名称", "edition": "版", "as_of": "確認日", "items": "項目数",
+           "kinds": "種別", "id": "ID", "kind": "種別", "group": "区分", "level": "団体区分",
+           "obligation": "義務の種類", "deadline": "期限", "sources": "出典", "rule": "ルール",
+           "severity": "重大度", "catalog": "カタログ", "status": "状態", "title": "内容", "fact": "事実"},
+    "en": {"area": "Area", "name": "Name", "edition": "Edition", "as_of": "As of", "items": "Items",
+           "kinds": "Kinds", "id": "ID", "kind": "Kind", "group": "Group", "level": "Level",
+           "obligation": "Obligation", "deadline": "Deadline", "sources": "Sources", "rule": "Rule",
+           "severity": "Severity", "catalog": "Catalog", "status": "Status", "title": "Title", "fact": "Fact"},
+}
+OBLIGATION_NAMES = {
+    "ja": {"legal": "法的義務", "target": "国の目標・要請", "recommendation": "推奨", "optional": "任意"},
+    "en": {"legal": "legal duty", "target": "national target", "recommendation": "recommendation",
+           "optional": "optional"},
+}
+
+
+def _dump(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
+
+
+def list_catalogs(cs: CatalogSet, fmt: str, lang: str) -> str:
+    rows = []
+    for area, cat in cs.catalogs.items():
+        kinds = Counter(i.kind for i in cat.items)
+        rows.append({"area": area, "name": cat.name.get(lang), "edition": cat.edition,
+                     "as_of": cat.as_of.isoformat(), "items": len(cat.items),
+                     "kinds": dict(sorted(kinds.items()))})
+    if fmt == "json":
+        return _dump(rows)
+    h = H[lang]
+    return tabulate([[r["area"], r["name"], r["edition"], r["as_of"], r["items"],
+                      ", ".join(f"{k} {v}" for k, v in r["kinds"].items())] for r in rows],
+                    headers=[h["area"], h["name"], h["edition"], h["as_of"], h["items"], h["kinds"]],
+                    disable_numparse=True) + "\n"
+
+
+def _catalog(cs: CatalogSet, area: str):
+    if area not in cs.catalogs:
+        sug = _suggest(area, list(cs.catalogs))
+        raise GapcheckError(f"no catalog '{area}'", f"カタログ '{area}' はありません",
+                            hint_en=(f"did you mean '{sug}'? " if sug else "") + "areas: " + ", ".join(cs.catalogs),
+                            hint_ja=(f"'{sug}' の誤りではありませんか？ " if sug else "") + "分野: " + ", ".join(cs.catalogs))
+    return cs.catalogs[area]
+
+
+def show_catalog(cs: CatalogSet, area: str, fmt: str, lang: str) -> str:
+    cat = _catalog(cs, area)
+    items = []
+    for it in cat.items:
+        items.append({
+            "id": it.id, "name": it.name.get(lang), "name_ja": it.name.ja, "kind": it.kind,
+            "group": it.group, "level": it.level, "obligation": it.obligation,
+            "deadline": it.deadline.isoformat() if it.deadline else None,
+            "extended_deadline": it.extended_deadline.deadline.isoformat() if it.extended_deadline else None,
+            "effective_from": it.effective_from.isoformat() if it.effective_from else None,
+            "attrs": it.attrs, "citation": cite(cat, it.citation),
+            "superseded_by": it.superseded_by,
+            "withdrawn": it.withdrawn.isoformat() if it.withdrawn else None,
+        })
+    if fmt == "json":
+        return _dump({"area": cat.area, "name": cat.name.model_dump(), "edition": cat.edition,
+                      "as_of": cat.as_of.isoformat(),
+                      "sources": [s.model_dump(mode="json") for s in cat.sources],
+                      "items": items})
+    h = H[lang]
+    head = f"{cat.name.get(lang)} ({cat.area})  {h['edition']}: {cat.edition}  {h['as_of']}: {cat.as_of}\n"
+    rows = []
+    for it in items:
+        dl = jdate.date_label(jdate.parse_day(it["deadline"]), lang) if it["deadline"] else ""
+        if it["extended_deadline"]:
+            dl += f" → {it['extended_deadline']}"
+        rows.append([it["id"], it["name"], it["kind"], it["group"] or "", it["level"],
+                     OBLIGATION_NAMES[lang][it["obligation"]], dl,
+                     "; ".join(f"{c['source']} {c['locator'] or ''}".strip() for c in it["citation"])])
+    table = tabulate(rows, headers=[h["id"], h["name"], h["kind"], h["group"], h["level"], h["obligation"],
+                                    h["deadline"], h["sources"]], disable_numparse=True)
+    srcs = "\n".join(f"  [{s.id}] {s.title}" + (f" ({s.date})" if s.date else "") + (f" {s.url}" if s.url else "")
+                     for s in cat.sources)
+    return head + "\n" + table + "\n\n" + h["sources"] + ":\n" + srcs + "\n"
+
+
+def list_rules(engine: Engine, fmt: str, lang: str) -> str:
+    rows = [{"id": r.id, "catalog": r.catalog, "fact": r.fact, "status": r.status, "severity": r.severity,
+             "obligation": r.obligation, "title": r.title.get(lang), "examples": len(r.examples)}
+            for r in engine.rules.rules]
+    if fmt == "json":
+        return _dump(rows)
+    h = H[lang]
+    return tabulate([[r["id"], r["catalog"], r["status"], r["severity"], OBLIGATION_NAMES[lang][r["obligation"]],
+                      r["title"]] for r in rows],
+                    headers=[h["rule"], h["catalog"], h["status"], h["severity"], h["obligation"], h["title"]],
+                    disable_numparse=True) + "\n"
+
+
+def explain(engine: Engine, ident: str, lang: str) -> str:
+    import yaml
+
+    from .rules import rule_line
+
+    ja = lang == "ja"
+    cs = engine.catalogs
+    if ident not in cs.items and ident.upper() in cs.items:
+        ident = ident.upper()
+    for r in engine.rules.rules:
+        if r.id == ident:
+            file, line = rule_line(engine.rules, r)
+            reqs = [r.requirement] if r.requirement else [i.id for i in cs.catalogs[r.catalog].items]
+            out = [f"{r.id}: {r.title.get(lang)}",
+                   f"  {'定義' if ja else 'defined in'}: {file}:{line}",
+                   f"  {'カタログ' if ja else 'catalog'}: {r.catalog} ({cs.catalogs[r.catalog].name.get(lang)})",
+                   f"  {'状態' if ja else 'status'}: {r.status}   {'重大度' if ja else 'severity'}: {r.severity}   "
+                   f"{'義務の種類' if ja else 'obligation'}: {OBLIGATION_NAMES[lang][r.obligation]}",
+                   f"  {'条件' if ja else 'conditions'} ({r.fact}):"]
+            out += ["    " + ln for ln in yaml.safe_dump(r.when, allow_unicode=True, sort_keys=False).splitlines()]
+            out.append(f"  {'メッセージ' if ja else 'message'}: {r.message.get(lang)}")
+            if r.remediation:
+                out.append(f"  {'対応' if ja else 'remediation'}: {r.remediation.get(lang)}")
+            out.append(f"  {'対象要件' if ja else 'requirements'}: " + ", ".join(reqs[:25])
+                       + (" ..." if len(reqs) > 25 else ""))
+            for ref in r.references:
+                out.append(f"  {'参考' if ja else 'reference'}: {ref}")
+            out.append(f"  {'例' if ja else 'examples'}:")
+            for i, ex in enumerate(r.examples, 1):
+                note = f" — {ex.get('note')}" if ex.get("note") else ""
+                body = {k: v for k, v in ex.items() if k not in ("expect", "note")}
+                out.append(f"    {i}. {ex.get('expect')}{note}: " + json.dumps(body, ensure_ascii=False, default=str))
+            return "\n".join(out) + "\n"
+    if ident in cs.items:
+        cat, it = cs.items[ident]
+        out = [f"{it.id}: {it.name.ja} / {it.name.en}",
+               f"  {'分野' if ja else 'area'}: {cat.area} ({cat.name.get(lang)}), {'版' if ja else 'edition'} {cat.edition}",
+               f"  {'種別' if ja else 'kind'}: {it.kind}" + (f" / {it.group}" if it.group else "") + f" / {it.level}",
+               f"  {'義務の種類' if ja else 'obligation'}: {OBLIGATION_NAMES[lang][it.obligation]}"]
+        if it.deadline:
+            out.append(f"  {'期限' if ja else 'deadline'}: {jdate.date_label(it.deadline, lang)}")
+        if it.extended_deadline:
+            out.append(f"  {'延長期限' if ja else 'extended deadline'}: {jdate.date_label(it.extended_deadline.deadline, lang)}"
+                       f" ({it.extended_deadline.name.get(lang)})")
+        if it.effective_from:
+            out.append(f"  {'適用開始' if ja else 'in force from'}: {jdate.date_label(it.effective_from, lang)}")
+        for c in cite(cat, it.citation):
+            out.append(f"  {'出典' if ja else 'source'}: {c['title']} {c['locator'] or ''}".rstrip()
+                       + (f" <{c['url']}>" if c["url"] else ""))
+        if it.note:
+            out.append(f"  {'注記' if ja else 'note'}: {it.note}")
+        rules = [r.id for r in engine.rules.rules if r.catalog == cat.area and (r.requirement in (None, it.id))]
+        out.append(f"  {'適用されるルール' if ja else 'rules'}: " + ", ".join(rules))
+        return "\n".join(out) + "\n"
+    known = [r.id for r in engine.rules.rules] + list(cs.items)
+    sug = _suggest(ident, known)
+    raise GapcheckError(f"'{ident}' is neither a rule nor a requirement ID",
+                        f"'{ident}' はルールIDでも要件IDでもありません",
+                        hint_en=f"did you mean '{sug}'?" if sug else "see: gapcheck rules list / gapcheck catalogs list",
+                        hint_ja=f"'{sug}' の誤りではありませんか？" if sug else "一覧: gapcheck rules list / gapcheck catalogs list")

@@ -1,0 +1,151 @@
+"""Compiling rule data into a durable_rules ruleset.
+
+Known traps of durable_rules (../shared/DURABLE_RULES.md) and how this module meets them:
+
+- ruleset names are process-global: each compiled RuleBook gets a unique name, and a RuleBook
+  is compiled once per process (cached by the digest of its files);
+- exceptions in actions are swallowed: every action is wrapped, the exception is recorded on
+  the session, and evaluate() raises EngineError after the assert returns;
+- a fact no rule can match raises MessageNotHandledException: every fact kind has an
+  observer rule, which also lets evaluate() check that every fact reached the engine;
+- actions never touch the context state (c.s) and bind no names: they read c.m only, and
+  every condition tests `kind`, so the re-asserted state fact (#288) matches nothing.
+"""
+from __future__ import annotations
+
+import itertools
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from durable import lang as dr
+
+from .models import Rule
+from .rules import RuleBook
+
+_counter = itertools.count(1)
+_cache: dict[str, "CompiledRules"] = {}
+_lock = threading.Lock()
+
+
+@dataclass
+class Session:
+    """What the actions of one evaluation recorded."""
+
+    fired: list[tuple[str, int]] = field(default_factory=list)    # (rule id, fact id)
+    observed: set[int] = field(default_factory=set)
+    errors: list[tuple[str, str]] = field(default_factory=list)   # (rule id, error)
+
+
+@dataclass
+class CompiledRules:
+    name: str
+    book: RuleBook
+    sessions: dict[str, Session] = field(default_factory=dict)
+
+
+def _leaf(fld: str, op: str, arg: Any):
+    ref = getattr(dr.m, fld)
+    if op == "eq":
+        return ref == arg
+    if op == "ne":
+        return ref != arg
+    if op == "lt":
+        return ref < arg
+    if op == "le":
+        return ref <= arg
+    if op == "gt":
+        return ref > arg
+    if op == "ge":
+        return ref >= arg
+    if op == "is_null":
+        return (ref == None) if arg else (ref != None)  # noqa: E711 (durable_rules DSL)
+    if op == "in":
+        return _join([ref == a for a in arg], "|")
+    if op == "not_in":
+        return _join([ref != a for a in arg], "&")
+    raise ValueError(f"unknown operator {op}")
+
+
+def _join(exprs: list, how: str):
+    out = exprs[0]
+    for e in exprs[1:]:
+        out = (out | e) if how == "|" else (out & e)
+    return out
+
+
+def condition(conds: list[dict]) -> Any:
+    """A list of conditions (all must hold) as one durable_rules expression."""
+    parts = []
+    for c in conds:
+        (key, val), = c.items()
+        if key == "any":
+            parts.append(_join([condition([x]) for x in val], "|"))
+        elif key == "all":
+            parts.append(condition(val))
+        elif isinstance(val, dict):
+            (op, arg), = val.items()
+            parts.append(_leaf(key, op, arg))
+        else:
+            parts.append(_leaf(key, "eq", val))
+    return _join(parts, "&")
+
+
+def rule_condition(rule: Rule):
+    base = dr.m.kind == rule.fact
+    if rule.fact == "requirement":
+        base = base & (dr.m.area == rule.catalog)
+    return base & condition(rule.when)
+
+
+def _action(compiled: CompiledRules, rule_id: str) -> Callable:
+    def action(c):
+        sid = None
+        try:
+            sid = c.m.sid
+            compiled.sessions[sid].fired.append((rule_id, c.m.fid))
+        except BaseException as e:  # recorded, raised by evaluate(): never "no finding"
+            sess = compiled.sessions.get(sid) if sid is not None else None
+            if sess is not None:
+                sess.errors.append((rule_id, f"{type(e).__name__}: {e}"))
+            else:
+                _orphan_errors.append((rule_id, f"{type(e).__name__}: {e}"))
+    action.__name__ = "gapcheck_" + rule_id.replace(".", "_")
+    return action
+
+
+def _observer(compiled: CompiledRules) -> Callable:
+    def observe(c):
+        try:
+            compiled.sessions[c.m.sid].observed.add(c.m.fid)
+        except BaseException as e:
+            _orphan_errors.append(("<observer>", f"{type(e).__name__}: {e}"))
+    return observe
+
+
+_orphan_errors: list[tuple[str, str]] = []
+
+
+def compile_rules(book: RuleBook, extra_actions: dict[str, Callable] | None = None) -> CompiledRules:
+    """Compile a RuleBook into a durable_rules ruleset (once per process per RuleBook digest).
+
+    extra_actions replaces the action of a rule by id (used by tests to inject a failing action);
+    a book compiled with them is never cached.
+    """
+    key = book.digest
+    with _lock:
+        if not extra_actions and key in _cache:
+            return _cache[key]
+        name = f"gapcheck_{book.digest[:12]}_{next(_counter)}"
+        compiled = CompiledRules(name=name, book=book)
+        with dr.ruleset(name):
+            for kind in ("requirement", "profile"):
+                dr.when_all(dr.m.kind == kind)(_observer(compiled))
+            for rule in book.rules:
+                act = _action(compiled, rule.id)
+                if extra_actions and rule.id in extra_actions:
+                    act = extra_actions[rule.id]
+                dr.when_all(rule_condition(rule))(act)
+        if not extra_actions:
+            _cache[key] = compiled
+        return compiled

@@ -1,0 +1,249 @@
+"""Evaluation: assert one profile's facts into the compiled ruleset and turn what fired into findings."""
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+from durable import lang as dr
+
+from . import jdate
+from .catalog import CatalogSet
+from .compiler import CompiledRules, Session, _orphan_errors
+from .errors import EngineError
+from .facts import DUE_SOON_DAYS, Fact, build_facts
+from .models import FINDING_STATUSES, SEVERITIES, Rule
+from .profile import LoadedProfile
+from .validation import dotted
+
+_sids = itertools.count(1)
+
+STATUS_ORDER = {s: i for i, s in enumerate(FINDING_STATUSES)}
+SEVERITY_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
+
+UNMATCHED_RULE = "gapcheck.unmatched"
+
+
+@dataclass
+class Finding:
+    id: str
+    rule: str
+    area: str
+    requirement: str
+    requirement_name: dict[str, str]
+    status: str
+    severity: str
+    obligation: str
+    deadline: _dt.date | None
+    days_to_deadline: int | None
+    fiscal_year: int | None
+    title: dict[str, str]
+    message: dict[str, str]
+    remediation: dict[str, str] | None
+    evidence: list[dict[str, Any]]
+    references: list[dict[str, Any]]
+    department: str | None = None
+    action: str | None = None
+    cost_estimate: int | None = None
+    waiver: dict[str, Any] | None = None
+
+
+@dataclass
+class Result:
+    profile: LoadedProfile
+    as_of: _dt.date
+    findings: list[Finding]
+    catalogs: CatalogSet
+    rules_version: str
+    due_soon_days: int = DUE_SOON_DAYS
+    notes: list[dict[str, str]] = field(default_factory=list)
+
+
+def finding_id(profile_id: str, rule_id: str, req_id: str) -> str:
+    """Stable fingerprint: same profile, rule and requirement give the same ID on every run."""
+    return "GC-" + hashlib.sha256(f"{profile_id}\0{rule_id}\0{req_id}".encode()).hexdigest()[:12]
+
+
+class _Fmt(dict):
+    def __missing__(self, key):  # placeholders are checked at load; this is belt and braces
+        return "{" + key + "}"
+
+
+def _label(v: Any, lang: str) -> str:
+    if v is None:
+        return "-" if lang == "en" else "なし"
+    if isinstance(v, bool):
+        return ("yes" if v else "no") if lang == "en" else ("はい" if v else "いいえ")
+    if isinstance(v, _dt.date):
+        return jdate.date_label(v, lang)
+    if isinstance(v, jdate.Span):
+        if lang == "ja" or v.text == v.start.isoformat():
+            return v.text
+        return f"{v.text} ({v.start.isoformat()}..{v.end.isoformat()})" if not v.is_day else v.start.isoformat()
+    if hasattr(v, "one_of") and hasattr(v, "min_date"):   # Expectation
+        if v.describe:
+            return v.describe.get(lang)
+        if v.one_of:
+            return " / ".join(v.one_of)
+        return _label(v.min_date, lang)
+    return str(v)
+
+
+def render_message(template: str, fact: Fact, lang: str, extra: dict[str, Any]) -> str:
+    vals = {k: _label(v, lang) for k, v in fact.data.items()}
+    vals.update({k: _label(v, lang) for k, v in fact.context.items()})
+    vals.update({k: _label(v, lang) for k, v in extra.items()})
+    return template.format_map(_Fmt(vals))
+
+
+def _status_for(rule: Rule, fact: Fact) -> str:
+    if rule.status != "by_deadline":
+        return rule.status
+    return {"overdue": "overdue", "due_soon": "due_soon"}.get(fact.data.get("deadline_status"), "gap")
+
+
+def _action_fy(deadline: _dt.date | None, days: int | None, as_of: _dt.date) -> int | None:
+    """The fiscal year in which action is due: the current one for overdue items."""
+    if deadline is None:
+        return None
+    if days is not None and days < 0:
+        return jdate.fiscal_year(as_of)
+    return jdate.fiscal_year(deadline)
+
+
+def _evidence(rule: Rule, fact: Fact, lp: LoadedProfile) -> list[dict[str, Any]]:
+    from .rules import iter_conditions
+
+    used = ["status"] if fact.data["kind"] == "requirement" else []
+    used += [f for f, _, _, _ in iter_conditions(rule.when, ()) if f]
+    seen, out = set(), []
+    for f in used:
+        if f not in fact.evidence:
+            continue
+        path, value = fact.evidence[f]
+        key = dotted(path)
+        if key in seen:
+            continue
+        seen.add(key)
+        present = lp.document.positions.get(tuple(path)) is not None
+        out.append({"path": key, "value": value if present else None,
+                    "line": lp.document.line_of(path) if present else None,
+                    "present": present})
+    return out
+
+
+def _make(rule: Rule, fact: Fact, req_id: str, lp: LoadedProfile, cs: CatalogSet,
+          as_of: _dt.date) -> Finding:
+    item = cs.item(req_id)
+    cat = cs.items[req_id][0]
+    ctx = fact.context
+    deadline = ctx.get("deadline", item.deadline)
+    days = (deadline - as_of).days if deadline else None
+    extra = {
+        "requirement_id": req_id, "rule_id": rule.id,
+        "municipality": lp.profile.municipality.name,
+        "days_left": days if days is not None else None,
+        "days_overdue": -days if days is not None and days < 0 else 0,
+        "as_of": as_of, "fiscal_year": None,
+    }
+    fy = _action_fy(deadline, days, as_of)
+    msg, title, rem = {}, {}, None
+    for lang in ("ja", "en"):
+        extra["requirement_name"] = item.name.get(lang)
+        extra["fiscal_year"] = jdate.fy_label(fy, lang) if fy else None
+        msg[lang] = render_message(rule.message.get(lang), fact, lang, extra)
+        title[lang] = render_message(rule.title.get(lang), fact, lang, extra)
+        if rule.remediation:
+            rem = rem or {}
+            rem[lang] = render_message(rule.remediation.get(lang), fact, lang, extra)
+    refs = cs.citations(item)
+    if fact.item is not None and ctx.get("extended_deadline") and fact.data.get("extended"):
+        from .catalog import cite
+        refs += cite(cat, item.extended_deadline.citation)
+    refs += [{"source": "rule", "title": r, "locator": None, "date": None,
+              "url": r if r.startswith("http") else None} for r in rule.references]
+    st = lp.profile.areas.get(cat.area)
+    item_state = st.items.get(req_id) if st else None
+    return Finding(
+        id=finding_id(lp.profile.id, rule.id, req_id), rule=rule.id, area=cat.area,
+        requirement=req_id, requirement_name={"ja": item.name.ja, "en": item.name.en},
+        status=_status_for(rule, fact), severity=rule.severity, obligation=rule.obligation,
+        deadline=deadline, days_to_deadline=days, fiscal_year=fy, title=title, message=msg,
+        remediation=rem, evidence=_evidence(rule, fact, lp), references=refs,
+        department=(item_state.department if item_state and item_state.department else item.department),
+        action=item.action,
+        cost_estimate=item_state.cost_estimate if item_state else None)
+
+
+def _unmatched(fact: Fact, lp: LoadedProfile, cs: CatalogSet, as_of: _dt.date) -> Finding:
+    """Safety net: a requirement no rule spoke about is unassessed, never passed."""
+    rule = Rule(
+        id="gapcheck.unmatched", catalog=fact.data["area"], when=[{"stated": True}],
+        status="unassessed", severity="info", obligation=fact.data["obligation"],
+        title={"ja": "判定するルールがない要件", "en": "No rule assessed this requirement"},
+        message={"ja": "{requirement_name}: プロファイルの状態（{status}）を判定するルールがないため未評価です",
+                 "en": "{requirement_name}: no rule assesses the profile's status ({status}), so it is unassessed"},
+        examples=[{"expect": "fire"}, {"expect": "no_fire"}])
+    return _make(rule, fact, fact.data["req_id"], lp, cs, as_of)
+
+
+def evaluate(lp: LoadedProfile, cs: CatalogSet, compiled: CompiledRules, as_of: _dt.date,
+             window: int = DUE_SOON_DAYS, include_passed: bool = False) -> Result:
+    facts = build_facts(lp.profile, lp.document.data, cs, as_of, window)
+    sid = f"{lp.profile.id}-{next(_sids)}"
+    session = Session()
+    compiled.sessions[sid] = session
+    payload = []
+    for f in facts:
+        d = {k: v for k, v in f.data.items()}
+        d["sid"] = sid
+        payload.append(d)
+    try:
+        state = dr.assert_facts(compiled.name, payload)
+    except Exception as e:
+        raise EngineError(f"rule engine failed on {lp.path}: {type(e).__name__}: {e}") from e
+    finally:
+        compiled.sessions.pop(sid, None)
+        try:
+            dr.delete_state(compiled.name, sid)
+        except Exception:
+            pass
+    errors = list(session.errors)
+    if isinstance(state, dict) and state.get("exception"):
+        errors.append(("<engine>", str(state["exception"])))
+    if _orphan_errors:
+        errors += _orphan_errors
+        _orphan_errors.clear()
+    if errors:
+        lines = "; ".join(f"{r}: {e}" for r, e in errors)
+        raise EngineError(f"a rule action failed while evaluating {lp.path}: {lines}")
+    missing = [f.data["fid"] for f in facts if f.data["fid"] not in session.observed]
+    if missing:
+        raise EngineError(f"{len(missing)} fact(s) of {lp.path} never reached the rule engine")
+
+    book = compiled.book
+    rules = {r.id: r for r in book.rules}
+    by_fid = {f.data["fid"]: f for f in facts}
+    findings: list[Finding] = []
+    hit: set[int] = set()
+    for rule_id, fid in sorted(set(session.fired)):
+        rule = rules[rule_id]
+        fact = by_fid[fid]
+        req_id = rule.requirement if fact.data["kind"] == "profile" else fact.data["req_id"]
+        findings.append(_make(rule, fact, req_id, lp, cs, as_of))
+        hit.add(fid)
+    for f in facts:
+        if f.data["kind"] == "requirement" and f.data["fid"] not in hit:
+            findings.append(_unmatched(f, lp, cs, as_of))
+    # A requirement with any open finding is not passed: drop its ok findings.
+    open_reqs = {x.requirement for x in findings if x.status != "ok"}
+    findings = [x for x in findings if x.status != "ok" or x.requirement not in open_reqs]
+    if not include_passed:
+        findings = [x for x in findings if x.status != "ok"]
+    order = {rid: i for i, rid in enumerate(cs.items)}
+    findings.sort(key=lambda x: (STATUS_ORDER[x.status], SEVERITY_ORDER[x.severity],
+                                 list(cs.catalogs).index(x.area), order[x.requirement], x.rule))
+    return Result(profile=lp, as_of=as_of, findings=findings, catalogs=cs,
+                  rules_version=book.version, due_soon_days=window)

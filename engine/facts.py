@@ -1,0 +1,228 @@
+"""From a profile and the catalogs to flat facts the rule engine matches.
+
+One *requirement fact* per (profile, catalog requirement): the requirement's fields copied in,
+the profile's statement about it, and derived values computed here in Python (days to deadline,
+deadline class, fiscal year, plan coverage), so rule conditions stay simple comparisons.
+One *profile fact* per profile for profile-wide rules (data age, plan period).
+
+Every field a rule can test is declared in REQUIREMENT_FIELDS / PROFILE_FIELDS with its meaning;
+fields taken from the profile also name the profile path they come from (the evidence).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import jdate
+from .catalog import CatalogSet
+from .models import Item, Profile
+
+DUE_SOON_DAYS = 180
+
+# field -> meaning (documentation, and the vocabulary the rule compiler accepts)
+REQUIREMENT_FIELDS: dict[str, str] = {
+    "area": "catalog area of the requirement",
+    "req_id": "requirement ID",
+    "req_kind": "catalog item kind (system, procedure, levy, control, ...)",
+    "group": "catalog item group (or null)",
+    "level": "municipal | prefectural | either",
+    "obligation": "legal | target | recommendation | optional",
+    "has_deadline": "the requirement has a deadline",
+    "deadline_days": "days from the evaluation date to the applicable deadline (negative: overdue)",
+    "deadline_status": "overdue | due_soon | ahead | none",
+    "in_force": "the duty applies on the evaluation date (effective_from reached or unset)",
+    "has_extended_deadline": "the catalog offers an extended deadline for designated items",
+    "extended": "the extended deadline applies (profile says designated: true)",
+    "status": "the profile's status: done | in_progress | planned | not_started | not_applicable | unknown",
+    "stated": "the profile says something about this requirement (status not unknown)",
+    "designated": "profile's designated flag (true/false/null)",
+    "planned_set": "the profile gives a planned date",
+    "planned_after_deadline": "the planned date starts after the applicable deadline (null: no plan or no deadline)",
+    "planned_past": "the planned date has ended before the evaluation date (an unverified plan)",
+    "value_set": "the profile gives a value",
+    "value_ok": "the value meets the catalog's expectation (null: no expectation or no value)",
+    "plan_scope_set": "the profile lists which requirements of this area its plan covers",
+    "in_plan": "the requirement is in the plan's scope (null: scope not given)",
+    "data_age_days": "days between the profile's as_of and the evaluation date",
+}
+PROFILE_FIELDS: dict[str, str] = {
+    "data_age_days": "days between the profile's as_of and the evaluation date",
+    "as_of_in_future": "the profile's as_of is after the evaluation date",
+    "plan_set": "the profile describes a DX plan",
+    "plan_end_set": "the plan has an end date",
+    "plan_end_days": "days from the evaluation date to the plan's last day (negative: ended)",
+    "plan_ended": "the plan period ended before the evaluation date",
+    "successor_set": "the profile names a successor plan",
+    "successor_adopted": "the successor plan is adopted (true/false/null)",
+}
+# Prefixes for open-ended fields: attr_<k> from the catalog item's attrs, area_<k> from the
+# profile's area facts (declared by the catalog's profile_facts).
+OPEN_PREFIXES = ("attr_", "area_")
+
+
+@dataclass
+class Fact:
+    data: dict[str, Any]
+    evidence: dict[str, tuple[tuple, Any]] = field(default_factory=dict)  # field -> (path, value)
+    context: dict[str, Any] = field(default_factory=dict)                 # extra values for messages
+    item: Item | None = None
+
+
+def deadline_status(days: int | None, window: int = DUE_SOON_DAYS) -> str:
+    if days is None:
+        return "none"
+    if days < 0:
+        return "overdue"
+    if days <= window:
+        return "due_soon"
+    return "ahead"
+
+
+def _raw(doc_data: Any, path: tuple) -> Any:
+    cur = doc_data
+    for p in path:
+        if isinstance(cur, dict) and p in cur:
+            cur = cur[p]
+        elif isinstance(cur, list) and isinstance(p, int) and p < len(cur):
+            cur = cur[p]
+        else:
+            return None
+    return cur
+
+
+def _value_ok(item: Item, value: Any) -> bool | None:
+    exp = item.expect
+    if exp is None or value is None:
+        return None
+    if exp.one_of is not None and str(value) not in exp.one_of:
+        return False
+    if exp.min_date is not None:
+        try:
+            return jdate.parse_deadline(value) >= exp.min_date
+        except jdate.DateParseError:
+            return False
+    return True
+
+
+def requirement_fact(item: Item, area: str, prof: Profile, raw: Any, as_of: _dt.date,
+                     window: int, scope_count: int | None, area_count: int) -> Fact:
+    state = prof.areas.get(area)
+    st = state.items.get(item.id) if state else None
+    base = ("areas", area, "items", item.id)
+
+    extended = bool(st and st.designated and item.extended_deadline)
+    deadline = item.extended_deadline.deadline if extended else item.deadline
+    days = (deadline - as_of).days if deadline else None
+    status = st.status if st else "unknown"
+    planned_after = None
+    planned_past = False
+    if st and st.planned is not None:
+        planned_past = st.planned.end < as_of
+        if deadline is not None:
+            planned_after = st.planned.start > deadline
+    scope = state.plan_scope if state else None
+
+    d: dict[str, Any] = {
+        "kind": "requirement",
+        "area": area, "req_id": item.id, "req_kind": item.kind, "group": item.group,
+        "level": item.level, "obligation": item.obligation,
+        "has_deadline": deadline is not None, "deadline_days": days,
+        "deadline_status": deadline_status(days, window),
+        "in_force": item.effective_from is None or item.effective_from <= as_of,
+        "has_extended_deadline": item.extended_deadline is not None, "extended": extended,
+        "status": status, "stated": status != "unknown",
+        "designated": st.designated if st else None,
+        "planned_set": bool(st and st.planned is not None),
+        "planned_after_deadline": planned_after, "planned_past": planned_past,
+        "value_set": bool(st and st.value is not None),
+        "value_ok": _value_ok(item, st.value if st else None),
+        "plan_scope_set": scope is not None,
+        "in_plan": (item.id in scope) if scope is not None else None,
+        "data_age_days": (as_of - prof.as_of).days,
+    }
+    for k, v in item.attrs.items():
+        d["attr_" + k] = v
+    for k, v in (state.facts.items() if state else ()):
+        d["area_" + k] = v.start.isoformat() if isinstance(v, jdate.Span) else v
+
+    ev: dict[str, tuple[tuple, Any]] = {
+        "status": (base + ("status",), _raw(raw, base + ("status",)) if st else None),
+        "stated": (base + ("status",), _raw(raw, base + ("status",)) if st else None),
+        "designated": (base + ("designated",), _raw(raw, base + ("designated",))),
+        "extended": (base + ("designated",), _raw(raw, base + ("designated",))),
+        "planned_set": (base + ("planned",), _raw(raw, base + ("planned",))),
+        "planned_after_deadline": (base + ("planned",), _raw(raw, base + ("planned",))),
+        "planned_past": (base + ("planned",), _raw(raw, base + ("planned",))),
+        "value_set": (base + ("value",), _raw(raw, base + ("value",))),
+        "value_ok": (base + ("value",), _raw(raw, base + ("value",))),
+        "plan_scope_set": (("areas", area, "plan_scope"), None if scope is None else f"{scope_count} of {area_count}"),
+        "in_plan": (("areas", area, "plan_scope"), None if scope is None else f"{scope_count} of {area_count}"),
+        "data_age_days": (("as_of",), _raw(raw, ("as_of",))),
+    }
+    if isinstance(_raw(raw, base), str):      # shorthand `ID: status`
+        ev["status"] = ev["stated"] = (base, _raw(raw, base))
+    for k in (state.facts if state else {}):
+        ev["area_" + k] = (("areas", area, "facts", k), _raw(raw, ("areas", area, "facts", k)))
+
+    ctx = {
+        "deadline": deadline, "original_deadline": item.deadline,
+        "extended_deadline": item.extended_deadline.deadline if item.extended_deadline else None,
+        "planned": st.planned if st else None, "value": st.value if st else None,
+        "expected": item.expect, "plan_count": scope_count, "catalog_count": area_count,
+        "department": (st.department if st and st.department else item.department),
+        "cost_estimate": st.cost_estimate if st else None,
+    }
+    return Fact(d, ev, ctx, item)
+
+
+def profile_fact(prof: Profile, raw: Any, as_of: _dt.date) -> Fact:
+    plan = prof.plan
+    end = plan.period_end.end if plan and plan.period_end else None
+    succ = plan.successor if plan else None
+    d = {
+        "kind": "profile",
+        "data_age_days": (as_of - prof.as_of).days,
+        "as_of_in_future": prof.as_of > as_of,
+        "plan_set": plan is not None,
+        "plan_end_set": end is not None,
+        "plan_end_days": (end - as_of).days if end else None,
+        "plan_ended": bool(end and end < as_of),
+        "successor_set": succ is not None,
+        "successor_adopted": succ.adopted if succ else None,
+    }
+    ev = {
+        "data_age_days": (("as_of",), _raw(raw, ("as_of",))),
+        "as_of_in_future": (("as_of",), _raw(raw, ("as_of",))),
+        "plan_set": (("plan",), _raw(raw, ("plan", "title"))),
+        "plan_end_set": (("plan", "period_end"), _raw(raw, ("plan", "period_end"))),
+        "plan_end_days": (("plan", "period_end"), _raw(raw, ("plan", "period_end"))),
+        "plan_ended": (("plan", "period_end"), _raw(raw, ("plan", "period_end"))),
+        "successor_set": (("plan", "successor"), _raw(raw, ("plan", "successor"))),
+        "successor_adopted": (("plan", "successor", "adopted"), _raw(raw, ("plan", "successor", "adopted"))),
+    }
+    ctx = {"plan_end": end, "profile_as_of": prof.as_of,
+           "plan_title": plan.title if plan else None}
+    return Fact(d, ev, ctx, None)
+
+
+def build_facts(prof: Profile, raw: Any, cs: CatalogSet, as_of: _dt.date,
+                window: int = DUE_SOON_DAYS) -> list[Fact]:
+    """All facts for one profile, in catalog order (deterministic)."""
+    facts = [profile_fact(prof, raw, as_of)]
+    for area, cat in cs.catalogs.items():
+        live = [it for it in cat.items if not (it.withdrawn and it.withdrawn <= as_of)]
+        state = prof.areas.get(area)
+        scope = set(state.plan_scope) if state and state.plan_scope is not None else None
+        # plan coverage counts requirements of the same kind (e.g. 17 of 20 systems)
+        kinds: dict[str, list[Item]] = {}
+        for it in live:
+            kinds.setdefault(it.kind, []).append(it)
+        covered = {k: (len([i for i in v if i.id in scope]) if scope is not None else None)
+                   for k, v in kinds.items()}
+        for item in live:
+            facts.append(requirement_fact(item, area, prof, raw, as_of, window,
+                                          covered[item.kind], len(kinds[item.kind])))
+    for i, f in enumerate(facts):
+        f.data["fid"] = i
+    return facts

@@ -1,0 +1,145 @@
+"""Evaluation of real profiles: what the findings say, and that they are reproducible."""
+import json
+
+import pytest
+
+from engine import api, report
+from engine.errors import EngineError
+from tests.conftest import PROFILES
+
+UCHINADA = PROFILES / "uchinada.yaml"
+
+
+def by_req(result, area="base_systems"):
+    out = {}
+    for f in result.findings:
+        if f.area == area:
+            out.setdefault(f.requirement, []).append(f)
+    return out
+
+
+def test_uchinada_plan_covers_17_of_20():
+    res = api.run(UCHINADA, as_of="2026-11-23")
+    gaps = {f.requirement: f for f in res.findings if f.rule == "base_systems.not_in_plan"}
+    assert set(gaps) == {"BS-KOSEKI", "BS-FUHYO", "BS-INKAN"}
+    f = gaps["BS-KOSEKI"]
+    assert "17" in f.message["en"] and "20" in f.message["en"]
+    assert f.evidence[0]["path"].startswith("areas.base_systems")
+    # unknown is not compliant: the three are also reported as unassessed
+    unassessed = {f.requirement for f in res.findings if f.rule == "base_systems.unassessed"}
+    assert unassessed == {"BS-KOSEKI", "BS-FUHYO", "BS-INKAN"}
+
+
+def test_uchinada_reiwa8_start_against_deadline():
+    before = by_req(api.run(UCHINADA, as_of="2026-03-30"))
+    after = by_req(api.run(UCHINADA, as_of="2026-04-01"))
+    [b] = [f for f in before["BS-JUKI"]]
+    [a] = [f for f in after["BS-JUKI"]]
+    assert (b.rule, b.status, b.days_to_deadline) == ("base_systems.late_plan", "due_soon", 1)
+    assert (a.rule, a.status, a.days_to_deadline) == ("base_systems.overdue_late_plan", "overdue", -1)
+    assert a.severity == "critical"
+    assert "令和8年度" in a.message["ja"] and "2026-03-31" in a.message["en"]
+    ev = {e["path"]: e for e in a.evidence}
+    assert ev["areas.base_systems.items.BS-JUKI.planned"]["value"] == "令和8年度"
+    assert ev["areas.base_systems.items.BS-JUKI.planned"]["line"] > 1
+
+
+def test_deadline_day_itself_is_not_overdue():
+    on = by_req(api.run(UCHINADA, as_of="2026-03-31"))
+    assert all(f.status != "overdue" for fs in on.values() for f in fs)
+    assert on["BS-JUKI"][0].days_to_deadline == 0
+
+
+def test_json_is_byte_identical_and_ids_stable():
+    a = api.render(api.run(UCHINADA, as_of="2026-11-23"), "json", "ja")
+    b = api.render(api.run(UCHINADA, as_of="2026-11-23"), "json", "ja")
+    assert a == b
+    c = json.loads(api.render(api.run(UCHINADA, as_of="2026-04-01"), "json", "ja"))
+    ids_a = {(f["rule"], f["requirement"]): f["id"] for f in json.loads(a)["findings"]}
+    ids_c = {(f["rule"], f["requirement"]): f["id"] for f in c["findings"]}
+    common = set(ids_a) & set(ids_c)
+    assert common and all(ids_a[k] == ids_c[k] for k in common)
+
+
+def test_json_contract():
+    d = json.loads(api.render(api.run(UCHINADA, as_of="2026-11-23"), "json", "en"))
+    assert d["tool"]["name"] == "gapcheck" and d["tool"]["version"]
+    assert d["profile"]["id"] == "uchinada" and d["profile"]["name"] == "内灘町"
+    assert d["as_of"] == "2026-11-23"
+    assert d["catalogs"]["base_systems"]["edition"]
+    assert sum(d["summary"]["by_status"].values()) == len(d["findings"])
+    for f in d["findings"]:
+        for key in ("id", "rule", "area", "requirement", "requirement_name", "status", "severity",
+                    "deadline", "days_to_deadline", "message", "evidence", "references"):
+            assert key in f, key
+        assert f["status"] in ("overdue", "gap", "due_soon", "unassessed", "waived", "ok")
+        assert f["severity"] in ("critical", "high", "medium", "low", "info")
+        assert f["references"], f["id"]
+        assert all({"path", "value"} <= set(e) for e in f["evidence"])
+
+
+def test_include_passed_lists_ok(tmp_path):
+    prof = UCHINADA.read_text(encoding="utf-8").replace(
+        "BS-JUKI:     {status: planned, planned: 令和8年度,", "BS-JUKI:     {status: done,")
+    p = tmp_path / "u.yaml"
+    p.write_text(prof, encoding="utf-8")
+    res = api.run(p, as_of="2026-11-23")
+    assert "BS-JUKI" not in by_req(res)
+    res = api.run(p, as_of="2026-11-23", include_passed=True)
+    [ok] = by_req(res)["BS-JUKI"]
+    assert ok.status == "ok" and ok.rule == "base_systems.migrated"
+
+
+def test_silent_profile_is_all_unassessed(tmp_path):
+    p = tmp_path / "empty.yaml"
+    p.write_text("id: x\nmunicipality: {name: 内灘町, code: '173657', prefecture: 石川県}\n"
+                 "as_of: 2026-01-01\n", encoding="utf-8")
+    res = api.run(p, as_of="2026-04-01", include_passed=True)
+    bs = [f for f in res.findings if f.area == "base_systems"]
+    assert len({f.requirement for f in bs}) == 20
+    assert all(f.status == "unassessed" for f in bs)
+    # nothing at all is reported as passed
+    assert not [f for f in res.findings if f.status == "ok"]
+
+
+def test_failing_action_fails_the_run_loudly(engine):
+    """durable_rules swallows exceptions in actions; gapcheck must not."""
+    from engine.compiler import compile_rules
+    from engine.evaluate import evaluate
+    from engine.profile import load_profile
+
+    def boom(c):
+        raise RuntimeError("boom in action")
+
+    compiled = compile_rules(engine.rules, extra_actions={"base_systems.overdue_late_plan": boom})
+    lp = load_profile(str(UCHINADA), engine.catalogs)
+    import datetime
+    with pytest.raises(EngineError, match="boom in action"):
+        evaluate(lp, engine.catalogs, compiled, datetime.date(2026, 4, 1))
+    # the same profile on the regular ruleset still evaluates
+    res = evaluate(lp, engine.catalogs, engine.compiled, datetime.date(2026, 4, 1))
+    assert res.findings
+
+
+def test_many_profiles_share_one_ruleset_without_leaking_sessions(engine):
+    """Sessions are deleted after each profile: far more than durable_rules' 1,024 live sessions."""
+    import datetime
+    from engine.evaluate import evaluate
+    from engine.profile import load_profile
+
+    lp = load_profile(str(UCHINADA), engine.catalogs)
+    first = evaluate(lp, engine.catalogs, engine.compiled, datetime.date(2026, 4, 1))
+    for _ in range(1100):
+        res = evaluate(lp, engine.catalogs, engine.compiled, datetime.date(2026, 4, 1))
+    assert [f.id for f in res.findings] == [f.id for f in first.findings]
+    assert engine.compiled.sessions == {}
+
+
+def test_table_has_the_columns(engine):
+    res = api.run(UCHINADA, as_of="2026-11-23")
+    t = report.render_table(res, "en")
+    for h in ("Rule", "Area", "Requirement", "Status", "Severity", "Deadline", "Days left", "Message"):
+        assert h in t
+    assert "-237" in t  # days left, negative when overdue
+    tj = report.render_table(res, "ja")
+    assert "期限超過" in tj and "令和7年度末" in tj
