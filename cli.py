@@ -136,6 +136,34 @@ def run(obj: Ctx, profile: str, as_of: str | None, fmt: str, lang: str | None, i
 
 
 @main.command(epilog=EXIT_CODES_HELP)
+@click.argument("profile", type=click.Path(dir_okay=False))
+@click.option("--fy", required=True, metavar="FY",
+              help="Fiscal year to budget for: 2027, FY2027, R9 or 令和9年度.")
+@click.option("--as-of", "as_of", default=None, metavar="DATE", help="Evaluation date (default: today).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option("--lang", type=LANGS, default=None)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None)
+@click.pass_obj
+@guarded
+def budget(obj: Ctx, profile: str, fy: str, as_of: str | None, fmt: str, lang: str | None,
+           output: str | None) -> None:
+    """The gaps to fund in one fiscal year (年度), by area and department, carry-overs first.
+
+    指定した年度の予算要求に向けた対応事項一覧（繰越分を先頭に、分野・担当部門別）。
+    """
+    from engine import api, budget as budget_mod, jdate
+    from engine.errors import GapcheckError
+
+    lang = lang or obj.lang
+    try:
+        year = jdate.parse_fy(fy)
+    except jdate.DateParseError as e:
+        raise GapcheckError(f"--fy: {e.reason_en}: {fy!r}", f"--fy: {e.reason_ja}: {fy!r}") from None
+    result = api.run(profile, as_of=as_of)
+    emit(budget_mod.render(budget_mod.build(result, year), fmt, lang), output, [profile])
+
+
+@main.command(epilog=EXIT_CODES_HELP)
 @click.argument("rule", required=False)
 @click.option("--lang", type=LANGS, default=None)
 @click.pass_obj

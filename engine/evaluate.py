@@ -39,6 +39,7 @@ class Finding:
     deadline: _dt.date | None
     days_to_deadline: int | None
     fiscal_year: int | None
+    deadline_class: str
     title: dict[str, str]
     message: dict[str, str]
     remediation: dict[str, str] | None
@@ -170,10 +171,11 @@ def _make(rule: Rule, fact: Fact, req_id: str, lp: LoadedProfile, cs: CatalogSet
         id=finding_id(lp.profile.id, rule.id, req_id), rule=rule.id, area=cat.area,
         requirement=req_id, requirement_name={"ja": item.name.ja, "en": item.name.en},
         status=_status_for(rule, fact), severity=rule.severity, obligation=rule.obligation,
-        deadline=deadline, days_to_deadline=days, fiscal_year=fy, title=title, message=msg,
+        deadline=deadline, days_to_deadline=days, fiscal_year=fy,
+        deadline_class=jdate.deadline_class(deadline, as_of), title=title, message=msg,
         remediation=rem, evidence=_evidence(rule, fact, lp), references=refs,
         department=(item_state.department if item_state and item_state.department else item.department),
-        action=item.action,
+        action=rule.action or ("survey" if rule.status == "unassessed" else item.action),
         cost_estimate=item_state.cost_estimate if item_state else None)
 
 

@@ -262,3 +262,52 @@ def parse_day(value: object) -> _dt.date:
         raise DateParseError(str(value), "a single day is needed here (e.g. 2026-03-31)",
                              "ここでは1日を指定してください（例: 2026-03-31）")
     return span.start
+
+
+def to_wareki(d: _dt.date) -> str:
+    """'令和8年3月31日' (元年 for the first year of an era)."""
+    label = wareki_year(d.year, d)
+    return f"{label}{d.month}月{d.day}日"
+
+
+def parse_fy(value: object) -> int:
+    """A fiscal year from '2027', 'FY2027', 'R9', '令和9年度', '2027年度'."""
+    s = normalise(str(value))
+    if re.fullmatch(r"\d{4}", s):
+        return int(s)
+    m = re.fullmatch(r"(?:令和|R)(\d{1,2})(?:年度)?", s, re.I)
+    if m:
+        return _era_year(str(value), "令和", int(m.group(1)))
+    m = re.fullmatch(r"(?:平成|H)(\d{1,2})(?:年度)?", s, re.I)
+    if m:
+        n = int(m.group(1))
+        if not 1 <= n <= 31:
+            raise DateParseError(str(value), f"平成{n}年度 does not exist", f"平成{n}年度は存在しません")
+        return 1988 + n
+    bad = DateParseError(str(value), "not a fiscal year (e.g. 2027, R9, 令和9年度, FY2027)",
+                         "年度として読み取れません（例: 2027、R9、令和9年度、FY2027）")
+    try:
+        span = parse_span(s)
+    except DateParseError:
+        raise bad from None
+    whole = fy_span(fiscal_year(span.start))
+    if (span.start, span.end) != (whole.start, whole.end):
+        raise bad
+    return fiscal_year(span.start)
+
+
+DEADLINE_CLASSES = ("overdue", "current_fy", "next_fy", "later", "none")
+
+
+def deadline_class(deadline: _dt.date | None, as_of: _dt.date) -> str:
+    """overdue | current_fy (due in the evaluation date's FY) | next_fy | later | none."""
+    if deadline is None:
+        return "none"
+    if deadline < as_of:
+        return "overdue"
+    fy, dfy = fiscal_year(as_of), fiscal_year(deadline)
+    if dfy == fy:
+        return "current_fy"
+    if dfy == fy + 1:
+        return "next_fy"
+    return "later"

@@ -291,6 +291,7 @@ class Rule(BaseModel):
     remediation: Optional[Text] = None
     references: list[str] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
+    action: Optional[ActionType] = None         # overrides the catalog item's action (budget)
     examples: list[dict[str, Any]] = Field(min_length=2)
 
     @field_validator("id")

@@ -61,6 +61,8 @@ def finding_dict(f: Finding, lang: str) -> dict[str, Any]:
         "deadline": f.deadline.isoformat() if f.deadline else None,
         "days_to_deadline": f.days_to_deadline,
         "fiscal_year": f.fiscal_year,
+        "fiscal_year_label": jdate.fy_label(f.fiscal_year, lang) if f.fiscal_year else None,
+        "deadline_class": f.deadline_class,
         "title": f.title[lang],
         "message": f.message[lang],
         "remediation": f.remediation[lang] if f.remediation else None,
