@@ -76,6 +76,7 @@ def show_catalog(cs: CatalogSet, area: str, fmt: str, lang: str) -> str:
         return _dump({"area": cat.area, "name": cat.name.model_dump(), "edition": cat.edition,
                       "as_of": cat.as_of.isoformat(),
                       "sources": [s.model_dump(mode="json") for s in cat.sources],
+                      "lists": {k: v.model_dump() for k, v in cat.lists.items()},
                       "items": items})
     h = H[lang]
     head = f"{cat.name.get(lang)} ({cat.area})  {h['edition']}: {cat.edition}  {h['as_of']}: {cat.as_of}\n"
@@ -91,7 +92,9 @@ def show_catalog(cs: CatalogSet, area: str, fmt: str, lang: str) -> str:
                                     h["deadline"], h["sources"]], disable_numparse=True)
     srcs = "\n".join(f"  [{s.id}] {s.title}" + (f" ({s.date})" if s.date else "") + (f" {s.url}" if s.url else "")
                      for s in cat.sources)
-    return head + "\n" + table + "\n\n" + h["sources"] + ":\n" + srcs + "\n"
+    lists = "".join(f"  [{k}] {v.get(lang)}\n" for k, v in cat.lists.items())
+    lists = (("\n一覧:\n" if lang == "ja" else "\nLists:\n") + lists) if lists else ""
+    return head + "\n" + table + "\n\n" + h["sources"] + ":\n" + srcs + "\n" + lists
 
 
 def list_rules(engine: Engine, fmt: str, lang: str) -> str:

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import hashlib
+import string
 import itertools
 from dataclasses import dataclass, field
 from typing import Any
@@ -84,18 +86,27 @@ def _label(v: Any, lang: str) -> str:
             return v.text
         return f"{v.text} ({v.start.isoformat()}..{v.end.isoformat()})" if not v.is_day else v.start.isoformat()
     if hasattr(v, "one_of") and hasattr(v, "min_date"):   # Expectation
-        if v.describe:
-            return v.describe.get(lang)
         if v.one_of:
             return " / ".join(v.one_of)
-        return _label(v.min_date, lang)
+        if v.min_date:
+            return _label(v.min_date, lang) + (" or later" if lang == "en" else " 以降")
+        return v.describe.get(lang) if v.describe else ""
     return str(v)
 
 
+@functools.lru_cache(maxsize=4096)
+def _placeholders(template: str) -> tuple[str, ...]:
+    return tuple(f for _, f, _, _ in string.Formatter().parse(template) if f)
+
+
 def render_message(template: str, fact: Fact, lang: str, extra: dict[str, Any]) -> str:
-    vals = {k: _label(v, lang) for k, v in fact.data.items()}
-    vals.update({k: _label(v, lang) for k, v in fact.context.items()})
-    vals.update({k: _label(v, lang) for k, v in extra.items()})
+    """Fill a rule's message template; only the placeholders it uses are formatted."""
+    vals = {}
+    for name in _placeholders(template):
+        for source in (extra, fact.context, fact.data):
+            if name in source:
+                vals[name] = _label(source[name], lang)
+                break
     return template.format_map(_Fmt(vals))
 
 
@@ -229,15 +240,15 @@ def evaluate(lp: LoadedProfile, cs: CatalogSet, compiled: CompiledRules, as_of: 
     rules = {r.id: r for r in book.rules}
     by_fid = {f.data["fid"]: f for f in facts}
     findings: list[Finding] = []
-    hit: set[int] = set()
+    hit: set[str] = set()     # requirements some rule reported on (a profile rule counts too)
     for rule_id, fid in sorted(set(session.fired)):
         rule = rules[rule_id]
         fact = by_fid[fid]
         req_id = rule.requirement if fact.data["kind"] == "profile" else fact.data["req_id"]
         findings.append(_make(rule, fact, req_id, lp, cs, as_of))
-        hit.add(fid)
+        hit.add(req_id)
     for f in facts:
-        if f.data["kind"] == "requirement" and f.data["fid"] not in hit:
+        if f.data["kind"] == "requirement" and f.data["req_id"] not in hit:
             findings.append(_unmatched(f, lp, cs, as_of))
     # A requirement with any open finding is not passed: drop its ok findings.
     open_reqs = {x.requirement for x in findings if x.status != "ok"}

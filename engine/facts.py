@@ -41,6 +41,7 @@ REQUIREMENT_FIELDS: dict[str, str] = {
     "planned_set": "the profile gives a planned date",
     "planned_after_deadline": "the planned date starts after the applicable deadline (null: no plan or no deadline)",
     "planned_past": "the planned date has ended before the evaluation date (an unverified plan)",
+    "expects_value": "the catalog item says what the profile's value must be (expect)",
     "value_set": "the profile gives a value",
     "value_ok": "the value meets the catalog's expectation (null: no expectation or no value)",
     "plan_scope_set": "the profile lists which requirements of this area its plan covers",
@@ -107,7 +108,10 @@ def _value_ok(item: Item, value: Any) -> bool | None:
 
 
 def requirement_fact(item: Item, area: str, prof: Profile, raw: Any, as_of: _dt.date,
-                     window: int, scope_count: int | None, area_count: int) -> Fact:
+                     window: int, scope_count: int | None, area_count: int,
+                     attr_keys: list[str] = (), fact_keys: list[str] = ()) -> Fact:
+    """The fact for one requirement. Every attr and area fact the catalog knows is present
+    (null when not given), so conditions on them behave the same for every requirement."""
     state = prof.areas.get(area)
     st = state.items.get(item.id) if state else None
     base = ("areas", area, "items", item.id)
@@ -137,15 +141,17 @@ def requirement_fact(item: Item, area: str, prof: Profile, raw: Any, as_of: _dt.
         "designated": st.designated if st else None,
         "planned_set": bool(st and st.planned is not None),
         "planned_after_deadline": planned_after, "planned_past": planned_past,
+        "expects_value": item.expect is not None,
         "value_set": bool(st and st.value is not None),
         "value_ok": _value_ok(item, st.value if st else None),
         "plan_scope_set": scope is not None,
         "in_plan": (item.id in scope) if scope is not None else None,
         "data_age_days": (as_of - prof.as_of).days,
     }
-    for k, v in item.attrs.items():
-        d["attr_" + k] = v
-    for k, v in (state.facts.items() if state else ()):
+    for k in attr_keys:
+        d["attr_" + k] = item.attrs.get(k)
+    for k in fact_keys:
+        v = state.facts.get(k) if state else None
         d["area_" + k] = v.start.isoformat() if isinstance(v, jdate.Span) else v
 
     ev: dict[str, tuple[tuple, Any]] = {
@@ -164,7 +170,7 @@ def requirement_fact(item: Item, area: str, prof: Profile, raw: Any, as_of: _dt.
     }
     if isinstance(_raw(raw, base), str):      # shorthand `ID: status`
         ev["status"] = ev["stated"] = (base, _raw(raw, base))
-    for k in (state.facts if state else {}):
+    for k in fact_keys:
         ev["area_" + k] = (("areas", area, "facts", k), _raw(raw, ("areas", area, "facts", k)))
 
     ctx = {
@@ -213,7 +219,10 @@ def build_facts(prof: Profile, raw: Any, cs: CatalogSet, as_of: _dt.date,
     """All facts for one profile, in catalog order (deterministic)."""
     facts = [profile_fact(prof, raw, as_of)]
     for area, cat in cs.catalogs.items():
-        live = [it for it in cat.items if not (it.withdrawn and it.withdrawn <= as_of)]
+        # Profiles describe municipalities: prefectural requirements are out of their scope, and
+        # withdrawn requirements no longer apply.
+        live = [it for it in cat.items if not (it.withdrawn and it.withdrawn <= as_of)
+                and it.level != "prefectural"]
         state = prof.areas.get(area)
         scope = set(state.plan_scope) if state and state.plan_scope is not None else None
         # plan coverage counts requirements of the same kind (e.g. 17 of 20 systems)
@@ -222,9 +231,11 @@ def build_facts(prof: Profile, raw: Any, cs: CatalogSet, as_of: _dt.date,
             kinds.setdefault(it.kind, []).append(it)
         covered = {k: (len([i for i in v if i.id in scope]) if scope is not None else None)
                    for k, v in kinds.items()}
+        attr_keys = sorted({k for it in cat.items for k in it.attrs})
+        fact_keys = sorted(cat.profile_facts)
         for item in live:
             facts.append(requirement_fact(item, area, prof, raw, as_of, window,
-                                          covered[item.kind], len(kinds[item.kind])))
+                                          covered[item.kind], len(kinds[item.kind]), attr_keys, fact_keys))
     for i, f in enumerate(facts):
         f.data["fid"] = i
     return facts

@@ -28,7 +28,7 @@ MESSAGE_PLACEHOLDERS = {
     "requirement_id", "requirement_name", "municipality", "deadline", "original_deadline",
     "extended_deadline", "days_left", "days_overdue", "planned", "value", "expected",
     "plan_count", "catalog_count", "plan_end", "profile_as_of", "department", "as_of",
-    "fiscal_year", "rule_id",
+    "fiscal_year", "rule_id", "plan_title",
 }
 
 
