@@ -86,7 +86,11 @@ def emit(text: str, output: str | None, inputs: list[str]) -> None:
 
         write_atomic(output, text, inputs)
     else:
-        click.echo(text, nl=False)
+        # bytes, so CSV keeps its CRLF and the output is UTF-8 whatever the locale
+        sys.stdout.flush()
+        out = getattr(sys.stdout, "buffer", None) or sys.stdout
+        out.write(text.encode("utf-8") if isinstance(text, str) else text)
+        out.flush()
 
 
 @click.group(epilog=EXIT_CODES_HELP)
