@@ -7,11 +7,21 @@ import datetime as _dt
 import re
 from typing import Annotated, Any, Literal, Optional, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator,
+                      model_validator)
 
 from . import jdate
+from .yamlio import ascii_token
 
 Strict = ConfigDict(extra="forbid", frozen=False, populate_by_name=True)
+
+
+class BilingualValueError(ValueError):
+    """A validator's complaint in English and Japanese (validation.py shows the user's language)."""
+
+    def __init__(self, en: str, ja: str, hint_en: str | None = None, hint_ja: str | None = None):
+        self.en, self.ja, self.hint_en, self.hint_ja = en, ja, hint_en, hint_ja or hint_en
+        super().__init__(en)
 
 
 def _day(v: Any) -> Any:
@@ -32,11 +42,20 @@ def _span(v: Any) -> Any:
     return jdate.parse_span(v)
 
 
-Day = Annotated[_dt.date, BeforeValidator(_day)]
+# In JSON Schema (editors) a date is a string: ISO or 和暦, as gapcheck parses it itself.
+_DAY_SCHEMA = {"type": "string", "description": "日付（1日）/ a day: 2026-03-31, 令和8年3月31日, R8.3.31"}
+_DEADLINE_SCHEMA = {"type": "string",
+                    "description": "日付・月・年度（その末日）/ a day, month or fiscal year (its last day): "
+                                   "2026-03-31, 令和8年9月, 令和7年度末"}
+_SPAN_SCHEMA = {"type": ["string", "integer"],
+                "description": "日付・月・年度 / a day, month, fiscal year or year: "
+                               "2026-03-31, 令和8年9月, 令和8年度, R8年度, 2026"}
+
+Day = Annotated[_dt.date, BeforeValidator(_day), WithJsonSchema(_DAY_SCHEMA)]
 """A single day: ISO or 和暦 (令和8年3月31日)."""
-Deadline = Annotated[_dt.date, BeforeValidator(_deadline)]
+Deadline = Annotated[_dt.date, BeforeValidator(_deadline), WithJsonSchema(_DEADLINE_SCHEMA)]
 """A deadline: a month or fiscal year means its last day (令和7年度末 -> 2026-03-31)."""
-DateSpan = Annotated[jdate.Span, BeforeValidator(_span)]
+DateSpan = Annotated[jdate.Span, BeforeValidator(_span), WithJsonSchema(_SPAN_SCHEMA)]
 """Any accepted date form, kept as the span of days it names (令和8年度 -> FY2026)."""
 
 
@@ -170,9 +189,38 @@ STATUS_ALIASES = {
 
 def _status(v: Any) -> Any:
     if isinstance(v, str):
-        s = v.strip()
-        return STATUS_ALIASES.get(s, s)
+        s = ascii_token(v).strip()
+        s = STATUS_ALIASES.get(s, s)
+        return s.lower() if s.isascii() and s.lower() in ITEM_STATUSES else s
     return v
+
+
+MAX_YEN = 10 ** 13    # 10兆円: more than any municipal budget; a larger figure is a typing error
+
+
+def _yen(v: Any) -> Any:
+    """1200000, "1,200,000", "１２０００００円" -> 1200000; anything else is left to pydantic."""
+    if isinstance(v, str):
+        import unicodedata
+
+        s = unicodedata.normalize("NFKC", v).strip().removesuffix("円").strip()
+        if re.fullmatch(r"\d{1,3}(,\d{3})+|\d+", s):
+            return int(s.replace(",", ""))
+    return v
+
+
+def _tokens(v: Any) -> Any:
+    return [ascii_token(x) for x in v] if isinstance(v, list) else v
+
+
+def _empty_is_none(v: Any) -> Any:
+    return {} if v is None else v
+
+
+def _facts(v: Any) -> Any:
+    if v is None:
+        return {}
+    return {k: ascii_token(x) for k, x in v.items()} if isinstance(v, dict) else v
 
 
 class ItemStatus(BaseModel):
@@ -182,25 +230,32 @@ class ItemStatus(BaseModel):
     done_on: Optional[DateSpan] = None        # when it was done (a fact)
     planned: Optional[DateSpan] = None        # when the plan says it will be done (a plan)
     designated: Optional[bool] = None         # designated for the catalog's extended deadline
-    value: Optional[Union[str, int]] = None   # compared with the catalog item's `expect`
+    value: Annotated[Optional[Union[str, int]], BeforeValidator(ascii_token)] = None  # compared with `expect`
     department: Optional[str] = None          # 担当部門
-    cost_estimate: Optional[int] = Field(default=None, ge=0)   # yen, as the profile gives it
+    # yen, as the profile gives it
+    cost_estimate: Annotated[Optional[int], BeforeValidator(_yen)] = Field(default=None, ge=0, le=MAX_YEN)
     source: Optional[str] = None              # where in the municipality's records this comes from
     note: Optional[str] = None
 
 
 class AreaState(BaseModel):
     model_config = Strict
-    plan_scope: Optional[list[str]] = None    # item IDs the municipality's own plan covers
-    facts: dict[str, Union[str, int, bool, DateSpan, None]] = Field(default_factory=dict)
+    # item IDs the municipality's own plan covers
+    plan_scope: Annotated[Optional[list[str]], BeforeValidator(_tokens)] = None
+    facts: Annotated[dict[str, Union[str, int, bool, DateSpan, None]],
+                     BeforeValidator(_facts)] = Field(default_factory=dict)
     items: dict[str, ItemStatus] = Field(default_factory=dict)
 
     @field_validator("items", mode="before")
     @classmethod
     def _shorthand(cls, v: Any) -> Any:
-        # `BS-JUKI: done` is shorthand for `BS-JUKI: {status: done}`
+        # `BS-JUKI: done` is shorthand for `BS-JUKI: {status: done}`; `items:` left empty is {}
+        if v is None:
+            return {}
         if isinstance(v, dict):
-            return {k: ({"status": s} if isinstance(s, str) else s) for k, s in v.items()}
+            # `BS-JUKI:` with nothing after it says nothing: unknown
+            return {k: ({"status": s} if isinstance(s, str) else ({} if s is None else s))
+                    for k, s in v.items()}
         return v
 
 
@@ -214,17 +269,60 @@ class Municipality(BaseModel):
     @field_validator("code", mode="before")
     @classmethod
     def _code(cls, v: Any) -> Any:
-        if isinstance(v, int):
-            v = f"{v:06d}"
-        if isinstance(v, str):
-            import unicodedata
-            v = unicodedata.normalize("NFKC", v).strip()
-            if not re.fullmatch(r"\d{6}", v):
-                raise ValueError("a 全国地方公共団体コード has 6 digits, e.g. '173657'")
-            if local_gov_check_digit(v[:5]) != int(v[5]):
-                raise ValueError(
-                    f"check digit of {v} is wrong: expected {v[:5]}{local_gov_check_digit(v[:5])}")
+        return normalise_code(v)
+
+    @model_validator(mode="after")
+    def _prefecture_name(self) -> "Municipality":
+        # 石川 -> 石川県 when the code says so (whether they agree is checked by profile.value_problems)
+        from .prefectures import PREFECTURES
+
+        self.prefecture = self.prefecture.strip()
+        full = PREFECTURES.get(self.code[:2]) if isinstance(self.code, str) else None
+        if full and full != "北海道" and self.prefecture == full[:-1]:
+            self.prefecture = full
+        return self
+
+
+def normalise_code(v: Any) -> Any:
+    """A 全国地方公共団体コード as 6 ASCII digits, or BilingualValueError.
+
+    Full-width digits and spaces are read as ASCII, '17365-7' (as Wikipedia writes it) as
+    '173657'. A number that lost its leading zero (YAML reads 011002 as a number) and a
+    5-digit code without its check digit are refused, with the right spelling in the hint."""
+    if isinstance(v, bool):
         return v
+    if isinstance(v, int):
+        if not 100000 <= v <= 999999:
+            raise BilingualValueError(
+                f"{v} is not a 6-digit code; a code with a leading 0 must be quoted",
+                f"{v} は6桁のコードではありません。0 で始まるコードは引用符で囲んでください",
+                'write it in quotes, e.g. code: "011002"', '引用符で囲んでください（例: code: "011002"）')
+        v = str(v)
+    if isinstance(v, str):
+        import unicodedata
+
+        s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", v))
+        m = re.fullmatch(r"(\d{5})[-‐ー−](\d)", s)
+        if m:
+            s = m.group(1) + m.group(2)
+        if re.fullmatch(r"\d{5}", s):
+            full = s + str(local_gov_check_digit(s))
+            raise BilingualValueError(
+                f"'{v}' has 5 digits; a 全国地方公共団体コード has 6, with the check digit",
+                f"'{v}' は5桁です。全国地方公共団体コードは検査数字を含む6桁です",
+                f"with its check digit it is '{full}'", f"検査数字を付けると '{full}' です")
+        if not re.fullmatch(r"\d{6}", s):
+            raise BilingualValueError(
+                f"'{v}' is not a 全国地方公共団体コード (6 digits, e.g. '173657')",
+                f"'{v}' は全国地方公共団体コード（6桁、例: '173657'）ではありません")
+        if local_gov_check_digit(s[:5]) != int(s[5]):
+            raise BilingualValueError(
+                f"the check digit of {s} is wrong",
+                f"{s} の検査数字（6桁目）が正しくありません",
+                f"for {s[:5]} the code is {s[:5]}{local_gov_check_digit(s[:5])}; check the code",
+                f"{s[:5]} なら {s[:5]}{local_gov_check_digit(s[:5])} です。コードを確認してください")
+        return s
+    return v
 
 
 def local_gov_check_digit(first5: str) -> int:
@@ -260,13 +358,20 @@ class Profile(BaseModel):
     as_of: Day
     source: Optional[str] = None
     plan: Optional[Plan] = None
-    areas: dict[str, AreaState] = Field(default_factory=dict)
+    areas: Annotated[dict[str, AreaState], BeforeValidator(_empty_is_none)] = Field(default_factory=dict)
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id_token(cls, v: Any) -> Any:
+        return ascii_token(v)
 
     @field_validator("id")
     @classmethod
     def _id(cls, v: str) -> str:
         if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", v):
-            raise ValueError("a profile id is lower-case letters, digits, '-' and '_', e.g. uchinada")
+            raise BilingualValueError(
+                f"'{v}' is not a profile id: lower-case letters, digits, '-' and '_', e.g. uchinada",
+                f"'{v}' はプロファイルIDに使えません。英小文字・数字・'-'・'_' で書いてください（例: uchinada）")
         return v
 
 

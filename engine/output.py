@@ -8,38 +8,94 @@ from pathlib import Path
 from .errors import GapcheckError
 
 
-def write_atomic(path: str | os.PathLike, data: str | bytes, inputs: list[str] = ()) -> None:
+def _same(a: Path, b: str | os.PathLike) -> bool:
+    try:
+        return a.exists() and Path(b).exists() and os.path.samefile(a, b)
+    except (OSError, ValueError):
+        return False
+
+
+def write_atomic(path: str | os.PathLike, data: str | bytes, inputs: list[str] = (), *,
+                 overwrite: bool = True) -> None:
     """Write to a temporary file beside `path`, then rename it into place.
 
-    An interrupted run leaves the old file intact. Refuses to write over any of `inputs`.
+    An interrupted run leaves the old file intact. Refuses to write over any of `inputs`, and
+    over any file read as input in this process (profiles, catalogs, rules, waivers). With
+    overwrite=False an existing file is never replaced (exit 2), even if it appears meanwhile.
     """
+    from .yamlio import loaded_files
+
     target = Path(path)
-    for i in inputs:
-        try:
-            if target.exists() and Path(i).exists() and os.path.samefile(target, i):
-                raise GapcheckError(
-                    f"refusing to write the output over the input file {i}",
-                    f"入力ファイル {i} に出力を上書きすることはできません",
-                    file=str(target), hint_en="choose another --output file",
-                    hint_ja="別の --output ファイルを指定してください")
-        except OSError:
-            continue
+    for i in list(inputs) + loaded_files():
+        if _same(target, i):
+            raise GapcheckError(
+                f"refusing to write the output over the input file {i}",
+                f"入力ファイル {i} に出力を上書きすることはできません",
+                file=str(target), hint_en="choose another --output file",
+                hint_ja="別の --output ファイルを指定してください")
     if target.is_dir():
         raise GapcheckError("the output path is a directory", "出力先がディレクトリです", file=str(target))
+    if not overwrite and (target.exists() or target.is_symlink()):
+        raise GapcheckError("the file already exists; refusing to overwrite it",
+                            "ファイルがすでにあります。上書きしません", file=str(target),
+                            hint_en="choose another file name, or move the old file away first",
+                            hint_ja="別のファイル名を指定するか、既存のファイルを移動してください")
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
         raise GapcheckError("the output folder does not exist", "出力先のフォルダがありません", file=str(target))
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix="." + target.name + ".", suffix=".tmp", dir=parent)
     try:
+        fd, tmp = tempfile.mkstemp(prefix="." + target.name + ".", suffix=".tmp", dir=parent)
+    except OSError as e:
+        raise GapcheckError(f"cannot write in the output folder: {e.strerror}",
+                            f"出力先のフォルダに書き込めません: {e.strerror}", file=str(target)) from None
+    try:
+        # mkstemp makes the file private (0600); give the output the mode a new file would get
+        # (or keep the mode of the file it replaces), so shared reports stay readable
+        try:
+            mode = target.stat().st_mode & 0o777
+        except OSError:
+            mode = 0o666 & ~_umask()
+        os.chmod(tmp, mode)
         with os.fdopen(fd, "wb") as fh:
             fh.write(raw)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
+        if overwrite:
+            os.replace(tmp, target)
+        else:
+            _place_new(tmp, target)
+    except BaseException as e:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        if isinstance(e, OSError) and not isinstance(e, FileExistsError):
+            raise GapcheckError(f"cannot write the output: {e.strerror or e}; the old file (if any) is unchanged",
+                                f"出力を書き込めません: {e.strerror or e}。既存のファイルは変更されていません",
+                                file=str(target)) from None
         raise
+
+
+def _place_new(tmp: str, target: Path) -> None:
+    """Move tmp to target only if target does not exist (a hard link fails if it does)."""
+    try:
+        os.link(tmp, target)
+    except FileExistsError:
+        raise GapcheckError("the file already exists; refusing to overwrite it",
+                            "ファイルがすでにあります。上書きしません", file=str(target)) from None
+    except (AttributeError, NotImplementedError, PermissionError, OSError):
+        # no hard links here (some file systems): os.rename refuses an existing target on
+        # Windows; elsewhere the check above stands
+        if target.exists():
+            raise GapcheckError("the file already exists; refusing to overwrite it",
+                                "ファイルがすでにあります。上書きしません", file=str(target)) from None
+        os.rename(tmp, target)
+        return
+    os.unlink(tmp)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
