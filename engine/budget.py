@@ -102,6 +102,7 @@ def to_dict(b: Budget, lang: str) -> dict[str, Any]:
             "cost_estimate_total": sum(costs) if costs else None,
             "items_with_cost_estimate": len(costs),
             "undated_open_findings": b.undated,
+            "waived_findings": sum(1 for f in b.result.findings if f.status == "waived"),
         },
         "items": items,
     }
@@ -174,10 +175,14 @@ def render_table(d: dict[str, Any], lang: str) -> str:
                 + (f"{total:,}円" if total is not None else "記載なし") + "\n")
         if s["undated_open_findings"]:
             out += f"期限のない未対応事項 {s['undated_open_findings']}件は年度に割り当てていません（gapcheck run で確認）\n"
+        if s.get("waived_findings"):
+            out += f"免除（waiver）された指摘 {s['waived_findings']}件は計上していません\n"
     else:
         out += (f"\n{s['items']} items ({s['carry_over']} carried over). Estimates summed only where the profile "
                 f"gives one ({s['items_with_cost_estimate']} items): "
                 + (f"{total:,} yen" if total is not None else "none given") + "\n")
         if s["undated_open_findings"]:
             out += f"{s['undated_open_findings']} open findings have no deadline and belong to no year (see gapcheck run)\n"
+        if s.get("waived_findings"):
+            out += f"{s['waived_findings']} waived findings are not budgeted\n"
     return out

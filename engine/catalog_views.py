@@ -110,7 +110,73 @@ def list_rules(engine: Engine, fmt: str, lang: str) -> str:
                     disable_numparse=True) + "\n"
 
 
+OBLIGATION_WHY = {
+    "ja": {"legal": "法律上の義務。期限を過ぎたものは「重大」、それ以外の未対応は「高」、状況不明は「中」とする",
+           "target": "国の目標・要請（期限付き）。未対応は「高」または「中」とする",
+           "recommendation": "国が求めるが義務ではない事項。未対応は「中」または「低」とする",
+           "optional": "団体の判断による事項。「情報」とする"},
+    "en": {"legal": "a duty in law: overdue is critical, another open gap high, an unknown status medium",
+           "target": "a national target or request with a date: an open gap is high or medium",
+           "recommendation": "asked for, not required: an open gap is medium or low",
+           "optional": "at the municipality's choice: info"},
+}
+
+_OPS = {
+    "ja": {"eq": "{f} が {v}", "ne": "{f} が {v} でない", "in": "{f} が {v} のいずれか",
+           "not_in": "{f} が {v} のいずれでもない", "lt": "{f} < {v}", "le": "{f} ≦ {v}", "gt": "{f} > {v}",
+           "ge": "{f} ≧ {v}", "null": "{f} が不明（null）", "not_null": "{f} が記載あり（null でない）"},
+    "en": {"eq": "{f} is {v}", "ne": "{f} is not {v}", "in": "{f} is one of {v}", "not_in": "{f} is none of {v}",
+           "lt": "{f} < {v}", "le": "{f} <= {v}", "gt": "{f} > {v}", "ge": "{f} >= {v}",
+           "null": "{f} is unknown (null)", "not_null": "{f} is known (not null)"},
+}
+
+
+def _value(v) -> str:
+    if isinstance(v, list):
+        return ", ".join(_value(x) for x in v)
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return str(v)
+
+
+def describe_conditions(conds: list, lang: str, depth: int = 0) -> list[str]:
+    """The rule's `when` in words, one line per condition (any/all indented below)."""
+    out = []
+    pad = "  " * depth
+    for c in conds:
+        if not isinstance(c, dict) or len(c) != 1:
+            out.append(pad + "- " + _value(c))
+            continue
+        (key, val), = c.items()
+        if key in ("any", "all") and isinstance(val, list):
+            head = {"ja": {"any": "次のいずれか:", "all": "次のすべて:"},
+                    "en": {"any": "any of:", "all": "all of:"}}[lang][key]
+            out.append(pad + "- " + head)
+            out += describe_conditions(val, lang, depth + 1)
+            continue
+        op, arg = ("eq", val)
+        if isinstance(val, dict) and len(val) == 1:
+            (op, arg), = val.items()
+        if op == "is_null":
+            op = "null" if arg else "not_null"
+        tmpl = _OPS[lang].get(op, "{f} " + str(op) + " {v}")
+        out.append(pad + "- " + tmpl.format(f=key, v=_value(arg)))
+    return out
+
+
+def _where(file: str, line: int | None) -> str:
+    from pathlib import Path
+
+    p = Path(file)
+    return f"{p.parent.name}/{p.name}" + (f":{line}" if line else "")
+
+
 def explain(engine: Engine, ident: str, lang: str) -> str:
+    """What a rule checks (conditions in words and as written), the requirements and sources it
+    reads, its severity and why (the obligation), its remediation and its examples; or what a
+    requirement demands, its deadline and sources, and the rules that assess it."""
     import yaml
 
     from .rules import rule_line
@@ -122,33 +188,53 @@ def explain(engine: Engine, ident: str, lang: str) -> str:
     for r in engine.rules.rules:
         if r.id == ident:
             file, line = rule_line(engine.rules, r)
-            reqs = [r.requirement] if r.requirement else [i.id for i in cs.catalogs[r.catalog].items]
+            cat = cs.catalogs[r.catalog]
+            reqs = [r.requirement] if r.requirement else [i.id for i in cat.items]
+            sev = {"ja": {"critical": "重大", "high": "高", "medium": "中", "low": "低", "info": "情報"},
+                   "en": {}}[lang].get(r.severity, r.severity)
             out = [f"{r.id}: {r.title.get(lang)}",
-                   f"  {'定義' if ja else 'defined in'}: {file}:{line}",
-                   f"  {'カタログ' if ja else 'catalog'}: {r.catalog} ({cs.catalogs[r.catalog].name.get(lang)})",
-                   f"  {'状態' if ja else 'status'}: {r.status}   {'重大度' if ja else 'severity'}: {r.severity}   "
+                   f"  {'定義' if ja else 'defined in'}: {_where(file, line)}",
+                   f"  {'カタログ' if ja else 'catalog'}: {r.catalog} ({cat.name.get(lang)}), "
+                   f"{'版' if ja else 'edition'} {cat.edition}",
+                   f"  {'判定する状態' if ja else 'finding status'}: {r.status}   {'重大度' if ja else 'severity'}: {sev}   "
                    f"{'義務の種類' if ja else 'obligation'}: {OBLIGATION_NAMES[lang][r.obligation]}",
-                   f"  {'条件' if ja else 'conditions'} ({r.fact}):"]
+                   f"  {'重大度の理由' if ja else 'why this severity'}: {OBLIGATION_WHY[lang][r.obligation]}",
+                   ("  判定条件（" + ("要件ごと" if r.fact == "requirement" else "団体ごと")
+                    + "。すべて満たすとき指摘）:") if ja else
+                   ("  what it checks (" + ("per requirement" if r.fact == "requirement" else "per profile")
+                    + "; a finding when all hold):")]
+            out += ["    " + ln for ln in describe_conditions(r.when, lang)]
+            out.append(f"  {'条件（記述のまま）' if ja else 'conditions as written'}:")
             out += ["    " + ln for ln in yaml.safe_dump(r.when, allow_unicode=True, sort_keys=False).splitlines()]
             out.append(f"  {'メッセージ' if ja else 'message'}: {r.message.get(lang)}")
             if r.remediation:
                 out.append(f"  {'対応' if ja else 'remediation'}: {r.remediation.get(lang)}")
-            out.append(f"  {'対象要件' if ja else 'requirements'}: " + ", ".join(reqs[:25])
+            out.append(f"  {'対象要件' if ja else 'requirements'} ({len(reqs)}): " + ", ".join(reqs[:25])
                        + (" ..." if len(reqs) > 25 else ""))
+            srcs: dict[str, dict] = {}
+            for rid in reqs:
+                for c in cs.citations(cs.item(rid)):
+                    srcs.setdefault(c["source"], c)
+            for c in sorted(srcs.values(), key=lambda c: c["source"]):
+                out.append(f"  {'出典' if ja else 'source'}: [{c['source']}] {c['title']}"
+                           + (f" ({c['date']})" if c["date"] else "") + (f" <{c['url']}>" if c["url"] else ""))
             for ref in r.references:
                 out.append(f"  {'参考' if ja else 'reference'}: {ref}")
             out.append(f"  {'例' if ja else 'examples'}:")
             for i, ex in enumerate(r.examples, 1):
                 note = f" — {ex.get('note')}" if ex.get("note") else ""
                 body = {k: v for k, v in ex.items() if k not in ("expect", "note")}
-                out.append(f"    {i}. {ex.get('expect')}{note}: " + json.dumps(body, ensure_ascii=False, default=str))
+                expect = {"fire": "指摘する", "no_fire": "指摘しない"}.get(str(ex.get("expect")), ex.get("expect")) \
+                    if ja else ex.get("expect")
+                out.append(f"    {i}. {expect}{note}: " + json.dumps(body, ensure_ascii=False, default=str))
             return "\n".join(out) + "\n"
     if ident in cs.items:
         cat, it = cs.items[ident]
         out = [f"{it.id}: {it.name.ja} / {it.name.en}",
                f"  {'分野' if ja else 'area'}: {cat.area} ({cat.name.get(lang)}), {'版' if ja else 'edition'} {cat.edition}",
                f"  {'種別' if ja else 'kind'}: {it.kind}" + (f" / {it.group}" if it.group else "") + f" / {it.level}",
-               f"  {'義務の種類' if ja else 'obligation'}: {OBLIGATION_NAMES[lang][it.obligation]}"]
+               f"  {'義務の種類' if ja else 'obligation'}: {OBLIGATION_NAMES[lang][it.obligation]}"
+               f" — {OBLIGATION_WHY[lang][it.obligation]}"]
         if it.deadline:
             out.append(f"  {'期限' if ja else 'deadline'}: {jdate.date_label(it.deadline, lang)}")
         if it.extended_deadline:
@@ -156,13 +242,24 @@ def explain(engine: Engine, ident: str, lang: str) -> str:
                        f" ({it.extended_deadline.name.get(lang)})")
         if it.effective_from:
             out.append(f"  {'適用開始' if ja else 'in force from'}: {jdate.date_label(it.effective_from, lang)}")
+        if it.expect:
+            from .evaluate import _label
+
+            out.append(f"  {'求められる値' if ja else 'expected value'}: {_label(it.expect, lang)}")
+        if it.superseded_by:
+            out.append(f"  {'後継の要件' if ja else 'superseded by'}: {it.superseded_by}")
+        if it.withdrawn:
+            out.append(f"  {'廃止' if ja else 'withdrawn'}: {jdate.date_label(it.withdrawn, lang)}")
         for c in cite(cat, it.citation):
             out.append(f"  {'出典' if ja else 'source'}: {c['title']} {c['locator'] or ''}".rstrip()
                        + (f" <{c['url']}>" if c["url"] else ""))
         if it.note:
             out.append(f"  {'注記' if ja else 'note'}: {it.note}")
-        rules = [r.id for r in engine.rules.rules if r.catalog == cat.area and (r.requirement in (None, it.id))]
-        out.append(f"  {'適用されるルール' if ja else 'rules'}: " + ", ".join(rules))
+        rules = [r for r in engine.rules.rules if r.catalog == cat.area and (r.requirement in (None, it.id))]
+        out.append(f"  {'判定するルール' if ja else 'rules that assess it'}:")
+        for r in rules:
+            out.append(f"    {r.id} ({r.status}, {r.severity}): {r.title.get(lang)}")
+        out.append("  " + ("詳しくは: gapcheck explain ルールID" if ja else "more: gapcheck explain RULE_ID"))
         return "\n".join(out) + "\n"
     known = [r.id for r in engine.rules.rules] + list(cs.items)
     sug = _suggest(ident, known)

@@ -1,36 +1,16 @@
 """Reports: one result model, many formats. Every format is rendered from `to_dict(result)`."""
 from __future__ import annotations
 
-import json
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from . import TOOL_NAME, __version__, jdate
 from .evaluate import Finding, Result
+from .labels import LABELS  # noqa: F401  (report.LABELS: the labels every format uses)
 from .models import FINDING_STATUSES, SEVERITIES
 
-SCHEMA_VERSION = "1.0"
-MESSAGE_WIDTH = 60   # display columns; longer messages wrap inside their cell
-
-LABELS = {
-    "ja": {
-        "rule": "ルール", "area": "分野", "requirement": "要件", "status": "状態", "severity": "重大度",
-        "deadline": "期限", "days": "残日数", "message": "内容", "id": "ID", "fy": "対応年度",
-        "profile": "団体", "evaluated": "評価基準日", "data_as_of": "データ時点",
-        "catalogs": "カタログ", "rules": "ルールセット", "summary": "集計", "none": "該当する指摘はありません",
-        "status_names": {"overdue": "期限超過", "due_soon": "期限間近", "gap": "未対応", "unassessed": "未評価",
-                         "waived": "免除", "ok": "適合"},
-        "severity_names": {"critical": "重大", "high": "高", "medium": "中", "low": "低", "info": "情報"},
-    },
-    "en": {
-        "rule": "Rule", "area": "Area", "requirement": "Requirement", "status": "Status", "severity": "Severity",
-        "deadline": "Deadline", "days": "Days left", "message": "Message", "id": "ID", "fy": "Action FY",
-        "profile": "Municipality", "evaluated": "Evaluated as of", "data_as_of": "Data as of",
-        "catalogs": "Catalogs", "rules": "Rule set", "summary": "Summary", "none": "No findings",
-        "status_names": {s: s for s in FINDING_STATUSES},
-        "severity_names": {s: s for s in SEVERITIES},
-    },
-}
+SCHEMA_VERSION = "1.1"   # 1.1: inputs (sha256 of every input file) and waivers
 
 
 def summary(findings: list[Finding]) -> dict[str, Any]:
@@ -75,7 +55,23 @@ def finding_dict(f: Finding, lang: str) -> dict[str, Any]:
     }
 
 
+def inputs(result: Result) -> list[dict[str, Any]]:
+    """Every input file of the run with its sha256: profile, catalogs, rule files, waiver file."""
+    lp = result.profile
+    out = [{"kind": "profile", "path": lp.path, "sha256": lp.document.sha256}]
+    for area, doc in result.catalogs.documents.items():
+        out.append({"kind": "catalog", "path": f"{Path(doc.file).parent.name}/{Path(doc.file).name}",
+                    "sha256": doc.sha256})
+    out.sort(key=lambda i: (i["kind"] != "profile", i["path"]))
+    out += [{"kind": "rules", "path": r["path"], "sha256": r["sha256"]} for r in result.rule_files]
+    if result.waivers is not None:
+        out.append({"kind": "waivers", "path": result.waivers["file"], "sha256": result.waivers["sha256"]})
+    return out
+
+
 def to_dict(result: Result, lang: str = "ja") -> dict[str, Any]:
+    """The one result model every format renders from (its JSON form is the `json` format;
+    docs/schema/findings.schema.json describes it)."""
     lp = result.profile
     p = lp.profile
     return {
@@ -91,56 +87,27 @@ def to_dict(result: Result, lang: str = "ja") -> dict[str, Any]:
         },
         "catalogs": result.catalogs.editions(),
         "rules_version": result.rules_version,
+        "inputs": inputs(result),
         "summary": summary(result.findings),
+        "waivers": result.waivers,
         "findings": [finding_dict(f, lang) for f in result.findings],
     }
 
 
 def render_json(result: Result, lang: str = "ja") -> str:
-    return json.dumps(to_dict(result, lang), ensure_ascii=False, indent=2) + "\n"
+    from .formats import render_dict
 
-
-def _days(n: int | None) -> str:
-    return "" if n is None else str(n)
+    return render_dict(to_dict(result, lang), "json")
 
 
 def render_table(result: Result, lang: str = "ja", style: str = "simple") -> str:
-    from tabulate import tabulate
+    from .formats import render_dict
 
-    L = LABELS[lang]
-    d = to_dict(result, lang)
-    p = d["profile"]
-    head = [
-        f"{L['profile']}: {p['name']}" + (f" ({p['name_en']})" if p.get("name_en") and lang == "en" else "")
-        + f"  {p['code']}  {p['prefecture']}",
-        f"{L['evaluated']}: {jdate.date_label(result.as_of, lang)}    "
-        f"{L['data_as_of']}: {jdate.date_label(result.profile.profile.as_of, lang)}",
-        f"{L['catalogs']}: " + ", ".join(f"{a} {c['edition']}" for a, c in d["catalogs"].items())
-        + f"    {L['rules']}: {d['rules_version']}",
-    ]
-    s = d["summary"]
-    head.append(f"{L['summary']}: " + "  ".join(
-        f"{L['status_names'][k]} {v}" for k, v in s["by_status"].items() if v))
-    rows = []
-    for f in result.findings:
-        rows.append([
-            f.id, f.rule, f.area, f"{f.requirement} {f.requirement_name[lang]}",
-            L["status_names"][f.status], L["severity_names"][f.severity],
-            jdate.date_label(f.deadline, lang) if f.deadline else "",
-            _days(f.days_to_deadline), jdate.fy_label(f.fiscal_year, lang) if f.fiscal_year else "",
-            f.message[lang],
-        ])
-    headers = [L[k] for k in ("id", "rule", "area", "requirement", "status", "severity", "deadline",
-                              "days", "fy", "message")]
-    widths = [None] * 9 + [MESSAGE_WIDTH]
-    body = (tabulate(rows, headers=headers, tablefmt=style, disable_numparse=True, maxcolwidths=widths)
-            if rows else L["none"])
-    return "\n".join(head) + "\n\n" + body + "\n"
+    return render_dict(to_dict(result, lang), "table", style=style)
 
 
-def render(result: Result, fmt: str = "table", lang: str = "ja", **opts) -> str:
-    if fmt == "json":
-        return render_json(result, lang)
-    if fmt == "table":
-        return render_table(result, lang, opts.get("style", "simple"))
-    raise ValueError(f"unknown format {fmt}")
+def render(result: Result, fmt: str = "table", lang: str = "ja", **opts) -> str | bytes:
+    """Render a result in one of engine.formats.FORMATS (xlsx gives bytes, the others text)."""
+    from .formats import render_dict
+
+    return render_dict(to_dict(result, lang), fmt, **opts)

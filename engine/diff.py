@@ -1,0 +1,247 @@
+"""Run-to-run diff: compare two JSON outputs of `gapcheck run --format json`.
+
+Findings are keyed by their stable ID (profile, rule and requirement), so
+- new: in NEW only;  resolved: in OLD only;
+- changed: in both, with a different status, severity or deadline (the days left change every
+  day and are not a change).
+A resolved finding whose requirement has a new finding (another rule now reports on it, e.g.
+due_soon became overdue) names it in `still_open_as`, and the new one names it in `replaces`:
+the requirement is still open.
+A profile, language or rule-set difference between the two files is reported as a note.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from .errors import GapcheckError
+
+DIFF_VERSION = "1.0"
+COMPARED = ("status", "severity", "deadline")
+_FINDING_KEYS = ("id", "rule", "area", "requirement", "status", "severity", "deadline")
+
+
+def _bad(file: str, en: str, ja: str, line: int | None = None, path: str | None = None) -> GapcheckError:
+    return GapcheckError(en, ja, file=file, line=line, path=path,
+                         hint_en="give two files written by: gapcheck run PROFILE --format json",
+                         hint_ja="gapcheck run PROFILE --format json で出力したファイルを2つ指定してください")
+
+
+def _read(file: str) -> bytes:
+    import os
+
+    if os.path.isdir(file):
+        raise GapcheckError("this is a directory, not a file", "ディレクトリです。ファイルを指定してください", file=file)
+    try:
+        with open(file, "rb") as fh:
+            return fh.read()
+    except FileNotFoundError:
+        raise GapcheckError("no such file", "ファイルが見つかりません", file=file) from None
+    except OSError as e:
+        raise GapcheckError(f"the file cannot be read: {e.strerror}", f"ファイルを読み取れません: {e.strerror}",
+                            file=file) from None
+
+
+def load(file: str) -> tuple[dict[str, Any], str]:
+    """Read one findings JSON file; every problem is a GapcheckError naming the file (and line)."""
+    raw = _read(file)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise _bad(file, "not UTF-8 text (a findings file is JSON in UTF-8)",
+                   "UTF-8 のテキストではありません（指摘事項ファイルは UTF-8 の JSON です）") from None
+    try:
+        d = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise GapcheckError(f"not valid JSON: {e.msg}", f"JSON として読み取れません: {e.msg}",
+                            file=file, line=e.lineno, column=e.colno,
+                            hint_en="give a file written by: gapcheck run PROFILE --format json",
+                            hint_ja="gapcheck run PROFILE --format json で出力したファイルを指定してください") from None
+    if not isinstance(d, dict) or "findings" not in d or "schema_version" not in d:
+        raise _bad(file, "this is not a gapcheck findings file (no schema_version and findings)",
+                   "gapcheck の指摘事項ファイルではありません（schema_version と findings がありません）", line=1)
+    if not str(d["schema_version"]).startswith("1."):
+        raise _bad(file, f"unsupported schema_version {d['schema_version']!r} (this gapcheck reads 1.x)",
+                   f"schema_version {d['schema_version']!r} には対応していません（1.x のみ）", path="schema_version")
+    if not isinstance(d["findings"], list):
+        raise _bad(file, "findings is not a list", "findings がリストではありません", path="findings")
+    seen = set()
+    for i, f in enumerate(d["findings"]):
+        missing = [k for k in _FINDING_KEYS if not isinstance(f, dict) or k not in f]
+        if missing:
+            raise _bad(file, f"finding {i} lacks {', '.join(missing)}",
+                       f"{i}番目の指摘に {', '.join(missing)} がありません", path=f"findings[{i}]")
+        if f["id"] in seen:
+            raise _bad(file, f"finding ID {f['id']} appears twice", f"指摘ID {f['id']} が重複しています",
+                       path=f"findings[{i}].id")
+        seen.add(f["id"])
+    return d, hashlib.sha256(raw).hexdigest()
+
+
+def _brief(f: dict[str, Any]) -> dict[str, Any]:
+    return {"id": f["id"], "rule": f["rule"], "area": f["area"], "requirement": f["requirement"],
+            "requirement_name": f.get("requirement_name"), "requirement_name_ja": f.get("requirement_name_ja"),
+            "status": f["status"], "severity": f["severity"],
+            "deadline": f["deadline"], "message": f.get("message"), "waiver": f.get("waiver")}
+
+
+def _side(d: dict[str, Any], file: str, sha: str) -> dict[str, Any]:
+    p = d.get("profile") or {}
+    return {"file": file, "sha256": sha, "profile": p.get("id"), "as_of": d.get("as_of"),
+            "lang": d.get("lang"), "rules_version": d.get("rules_version"),
+            "catalogs": {a: c.get("edition") for a, c in (d.get("catalogs") or {}).items()},
+            "findings": len(d["findings"])}
+
+
+def compare(old: dict[str, Any], new: dict[str, Any], old_file: str = "OLD", new_file: str = "NEW",
+            old_sha: str = "", new_sha: str = "") -> dict[str, Any]:
+    """The diff model (its JSON form is `gapcheck diff --format json`)."""
+    o = {f["id"]: f for f in old["findings"]}
+    n = {f["id"]: f for f in new["findings"]}
+    added = [_brief(f) for f in new["findings"] if f["id"] not in o]
+    resolved = [_brief(f) for f in old["findings"] if f["id"] not in n]
+    # A resolved finding whose requirement still has a (new) finding is not a closed gap: link them.
+    for f in resolved:
+        f["still_open_as"] = [x["id"] for x in added if x["requirement"] == f["requirement"]]
+    for f in added:
+        f["replaces"] = [x["id"] for x in resolved if x["requirement"] == f["requirement"]]
+    changed, unchanged = [], 0
+    for f in new["findings"]:
+        if f["id"] not in o:
+            continue
+        was = o[f["id"]]
+        ch = {k: {"old": was[k], "new": f[k]} for k in COMPARED if was[k] != f[k]}
+        if ch:
+            changed.append({**_brief(f), "changes": ch})
+        else:
+            unchanged += 1
+    a, b = _side(old, old_file, old_sha), _side(new, new_file, new_sha)
+    notes = []
+    if a["profile"] != b["profile"]:
+        notes.append({"en": f"the files describe different profiles ({a['profile']} / {b['profile']}): "
+                            "finding IDs include the profile, so nothing matches",
+                      "ja": f"2つのファイルの団体が異なります（{a['profile']} / {b['profile']}）。指摘IDは団体ごとのため一致しません"})
+    if a["rules_version"] != b["rules_version"]:
+        notes.append({"en": f"the rule set differs ({a['rules_version']} → {b['rules_version']})",
+                      "ja": f"ルールセットが異なります（{a['rules_version']} → {b['rules_version']}）"})
+    if a["catalogs"] != b["catalogs"]:
+        diffs = sorted(k for k in set(a["catalogs"]) | set(b["catalogs"]) if a["catalogs"].get(k) != b["catalogs"].get(k))
+        notes.append({"en": "catalog editions differ: " + ", ".join(
+                          f"{k} {a['catalogs'].get(k) or '-'} → {b['catalogs'].get(k) or '-'}" for k in diffs),
+                      "ja": "カタログの版が異なります: " + ", ".join(
+                          f"{k} {a['catalogs'].get(k) or '-'} → {b['catalogs'].get(k) or '-'}" for k in diffs)})
+    if a["lang"] != b["lang"]:
+        notes.append({"en": f"the files were written in different languages ({a['lang']} / {b['lang']})",
+                      "ja": f"2つのファイルの言語が異なります（{a['lang']} / {b['lang']}）"})
+    return {
+        "diff_version": DIFF_VERSION,
+        "old": a, "new": b,
+        "summary": {"new": len(added), "resolved": len(resolved), "changed": len(changed), "unchanged": unchanged},
+        "new_findings": added, "resolved": resolved, "changed": changed,
+        "notes": notes,
+    }
+
+
+def diff_files(old_file: str, new_file: str) -> dict[str, Any]:
+    old, osha = load(old_file)
+    new, nsha = load(new_file)
+    return compare(old, new, old_file, new_file, osha, nsha)
+
+
+def has_differences(d: dict[str, Any]) -> bool:
+    s = d["summary"]
+    return bool(s["new"] or s["resolved"] or s["changed"])
+
+
+# ------------------------------------------------------------------------------ rendering
+
+DL = {
+    "ja": {"title": "差分", "old": "比較元", "new": "比較先", "new_findings": "新たな指摘", "resolved": "解消した指摘",
+           "changed": "変化した指摘", "unchanged": "変化なし", "none": "差分はありません", "id": "ID", "rule": "ルール",
+           "requirement": "要件", "status": "状態", "severity": "重大度", "deadline": "期限", "change": "変化",
+           "notes": "注意", "findings": "指摘", "as_of": "評価基準日",
+           "replaces": "置き換えた指摘（同じ要件）", "still_open_as": "同じ要件の新たな指摘（未解消）"},
+    "en": {"title": "Diff", "old": "Old", "new": "New", "new_findings": "New findings", "resolved": "Resolved",
+           "changed": "Changed", "unchanged": "Unchanged", "none": "No differences", "id": "ID", "rule": "Rule",
+           "requirement": "Requirement", "status": "Status", "severity": "Severity", "deadline": "Deadline",
+           "change": "Change", "notes": "Notes", "findings": "findings", "as_of": "evaluated as of",
+           "replaces": "Replaces (same requirement)", "still_open_as": "Requirement still open as"},
+}
+
+
+def _name(kind: str, v: Any, lang: str) -> str:
+    from .labels import LABELS
+
+    if v is None:
+        return "-"
+    if kind == "status":
+        return LABELS[lang]["status_names"].get(v, v)
+    if kind == "severity":
+        return LABELS[lang]["severity_names"].get(v, v)
+    return str(v)
+
+
+def _rows(d: dict[str, Any], lang: str) -> dict[str, tuple[list[str], list[list[str]]]]:
+    L = DL[lang]
+    plain = [L["id"], L["status"], L["severity"], L["deadline"], L["requirement"], L["rule"]]
+
+    def req(f):
+        name = (f.get("requirement_name_ja") if lang == "ja" else None) or f.get("requirement_name") or ""
+        return f"{f['requirement']} {name}".strip()
+
+    def row(f, link):
+        return [f["id"], _name("status", f["status"], lang), _name("severity", f["severity"], lang),
+                f["deadline"] or "-", req(f), f["rule"],
+                ", ".join(f[link])]
+
+    changed = [[f["id"], "; ".join(f"{L[k]}: {_name(k, c['old'], lang)} → {_name(k, c['new'], lang)}"
+                                   for k, c in f["changes"].items()),
+                req(f), f["rule"]] for f in d["changed"]]
+    return {
+        "new_findings": (plain + [L["replaces"]], [row(f, "replaces") for f in d["new_findings"]]),
+        "resolved": (plain + [L["still_open_as"]], [row(f, "still_open_as") for f in d["resolved"]]),
+        "changed": ([L["id"], L["change"], L["requirement"], L["rule"]], changed),
+    }
+
+
+def _head(d: dict[str, Any], lang: str) -> list[str]:
+    L = DL[lang]
+    s = d["summary"]
+    out = [f"{L['old']}: {d['old']['file']}  ({d['old']['profile']}, {L['as_of']} {d['old']['as_of']}, "
+           f"{d['old']['findings']} {L['findings']})",
+           f"{L['new']}: {d['new']['file']}  ({d['new']['profile']}, {L['as_of']} {d['new']['as_of']}, "
+           f"{d['new']['findings']} {L['findings']})",
+           f"{L['new_findings']} {s['new']}  {L['resolved']} {s['resolved']}  {L['changed']} {s['changed']}  "
+           f"{L['unchanged']} {s['unchanged']}"]
+    out += [f"{L['notes']}: {n[lang]}" for n in d["notes"]]
+    return out
+
+
+def render(d: dict[str, Any], fmt: str, lang: str) -> str:
+    if fmt == "json":
+        return json.dumps(d, ensure_ascii=False, indent=2) + "\n"
+    L = DL[lang]
+    sections = _rows(d, lang)
+    if fmt == "markdown":
+        from .formats.mdutil import esc, table
+
+        out = [f"# {L['title']}", ""] + [f"- {esc(x)}" for x in _head(d, lang)]
+        if not has_differences(d):
+            out += ["", L["none"]]
+        for key in ("new_findings", "resolved", "changed"):
+            headers, rows = sections[key]
+            if rows:
+                out += ["", f"## {L[key]} ({len(rows)})", ""] + table(headers, rows)
+        return "\n".join(out) + "\n"
+    from tabulate import tabulate
+
+    out = _head(d, lang)
+    if not has_differences(d):
+        out += ["", L["none"]]
+    for key in ("new_findings", "resolved", "changed"):
+        headers, rows = sections[key]
+        if rows:
+            out += ["", f"{L[key]} ({len(rows)}):",
+                    tabulate(rows, headers=headers, disable_numparse=True)]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,41 @@
+"""The terminal table (tabulate): a header with the run's identity, one row per finding, notes."""
+from __future__ import annotations
+
+from typing import Any
+
+from .common import date_label, header_lines, labels, severity_name, status_name, waiver_notes
+
+STYLES = ("simple", "grid", "github", "plain")
+MESSAGE_WIDTH = 60       # display columns; longer messages wrap inside their cell
+REQUIREMENT_WIDTH = 36   # likewise for "ID requirement name"
+
+
+def _days(n: int | None) -> str:
+    return "" if n is None else str(n)
+
+
+def render(d: dict[str, Any], style: str = "simple", **_: Any) -> str:
+    from tabulate import tabulate
+
+    lang = d["lang"]
+    L = labels(lang)
+    rows = []
+    for f in d["findings"]:
+        status = status_name(f["status"], lang)
+        if f["waiver"] and f["waiver"]["expired"]:
+            status += " *"
+        rows.append([
+            f["id"], f["rule"], f["area"], f"{f['requirement']} {f['requirement_name']}",
+            status, severity_name(f["severity"], lang), date_label(f["deadline"], lang),
+            _days(f["days_to_deadline"]), f["fiscal_year_label"] or "", f["message"],
+        ])
+    headers = [L[k] for k in ("id", "rule", "area", "requirement", "status", "severity", "deadline",
+                              "days", "fy", "message")]
+    widths = [None, None, None, REQUIREMENT_WIDTH] + [None] * 5 + [MESSAGE_WIDTH]
+    body = (tabulate(rows, headers=headers, tablefmt=style, disable_numparse=True, maxcolwidths=widths)
+            if rows else L["none"])
+    notes = waiver_notes(d)
+    if any(f["waiver"] and f["waiver"]["expired"] for f in d["findings"]):
+        notes.append("* " + ("免除の有効期限が切れているため、本来の状態で表示しています" if lang == "ja" else
+                             "the waiver has expired, so the finding keeps its real status"))
+    return "\n".join(header_lines(d)) + "\n\n" + body + "\n" + ("\n" + "\n".join(notes) + "\n" if notes else "")

@@ -1,0 +1,219 @@
+"""Waivers: an approved, dated decision to accept a finding for now.
+
+A waiver file (YAML) lists waivers; each names a rule (optionally narrowed to one requirement
+and/or one profile) or one finding ID, with a justification, who approved it and when it
+expires.  ``apply_waivers`` is a library step between evaluate and report:
+
+    result = evaluate(...)
+    result = apply_waivers(result, load_waivers("w.yaml", catalogs, rules), result.as_of)
+
+- A waiver in force (expiry on or after the evaluation date) turns the open findings it matches
+  into status ``waived``; each keeps its place in the list and carries the waiver, with the
+  status it would otherwise have (``original_status``).
+- An expired waiver (expiry before the evaluation date) no longer applies: the finding keeps its
+  real status and carries the waiver with ``expired: true``.
+- A waiver that matches no open finding is reported as unmatched; one narrowed to another
+  profile is listed under ``other_profiles`` (a waiver file may serve several municipalities).
+
+Passed findings (status ok) are never waived.  Waived findings never count toward --fail-on.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+from . import yamlio
+from .errors import GapcheckError
+from .evaluate import Result
+from .models import Day, Deadline, Strict
+from .validation import InvalidInput, Problem, _suggest, dotted, validate
+
+FINDING_ID = re.compile(r"GC-[0-9a-f]{12}")
+
+
+class Waiver(BaseModel):
+    """One waiver, as written in a waiver file."""
+    model_config = Strict
+    id: Optional[str] = None                 # the organisation's own reference, e.g. W-2026-003
+    rule: Optional[str] = None               # a rule ID, e.g. base_systems.not_in_plan
+    finding: Optional[str] = None            # or one finding ID (GC- + 12 hex digits)
+    requirement: Optional[str] = None        # narrows a rule waiver to one requirement
+    profile: Optional[str] = None            # narrows a rule waiver to one profile id
+    justification: str = Field(min_length=1)
+    approved_by: str = Field(min_length=1)
+    approved_on: Optional[Day] = None
+    expires: Deadline                        # any accepted date form; 令和8年度末 -> 2027-03-31
+    note: Optional[str] = None
+
+    @field_validator("finding")
+    @classmethod
+    def _finding_form(cls, v: Optional[str]) -> Optional[str]:
+        if v is not None and not FINDING_ID.fullmatch(v):
+            raise ValueError("a finding ID is GC- and 12 hex digits, e.g. GC-7be826fe2dda "
+                             "(the ID column of gapcheck run)")
+        return v
+
+    @field_validator("justification", "approved_by")
+    @classmethod
+    def _not_blank(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("must not be blank")
+        return v
+
+    @model_validator(mode="after")
+    def _target(self) -> "Waiver":
+        if (self.rule is None) == (self.finding is None):
+            raise ValueError("a waiver names either a rule (rule:) or one finding (finding:), not both")
+        if self.finding is not None and (self.requirement or self.profile):
+            raise ValueError("requirement: and profile: narrow a rule waiver; a finding ID is already "
+                             "specific to one profile, rule and requirement")
+        return self
+
+
+class WaiverFile(BaseModel):
+    model_config = Strict
+    waivers: list[dict[str, Any]] = Field(default_factory=list)   # each checked as a Waiver
+
+
+@dataclass
+class Waivers:
+    """A loaded waiver file: the waivers, with the line each starts on."""
+
+    file: str
+    sha256: str
+    items: list[Waiver] = field(default_factory=list)
+    lines: list[int | None] = field(default_factory=list)
+
+
+# Japanese for the model's own checks (pydantic gives the English text)
+_JA = {
+    "a waiver names either a rule": "waiver には rule:（ルール）か finding:（指摘ID）のどちらか一方を指定してください",
+    "requirement: and profile: narrow a rule waiver":
+        "requirement: と profile: は rule: の waiver を絞り込むためのものです（指摘IDは既に1件を特定しています）",
+    "a finding ID is GC- and 12 hex digits": "指摘IDは GC- と16進12桁です（例: GC-7be826fe2dda。gapcheck run の ID 列）",
+    "must not be blank": "空欄にはできません",
+}
+
+
+def load_waivers(path: str, catalogs=None, rules=None) -> Waivers:
+    """Read and check a waiver file; with catalogs and rules, IDs are checked against them."""
+    doc = yamlio.load(str(path), expect_mapping=False)
+    if isinstance(doc.data, list):          # a bare list of waivers is accepted too
+        entries, prefix = doc.data, ()
+    elif isinstance(doc.data, dict):
+        entries, prefix = validate(WaiverFile, doc).waivers, ("waivers",)
+    else:
+        raise GapcheckError("a waiver file holds `waivers:` followed by a list of waivers",
+                            "waiver ファイルには `waivers:` とその下に waiver のリストを記述してください",
+                            file=doc.file, line=1,
+                            hint_en="see profiles/waivers/uchinada.waivers.yaml",
+                            hint_ja="例: profiles/waivers/uchinada.waivers.yaml")
+    problems: list[GapcheckError] = []
+    items: list[Waiver] = []
+    lines: list[int | None] = []
+    rule_ids = [r.id for r in rules.rules] if rules is not None else None
+    req_ids = list(catalogs.items) if catalogs is not None else None
+    for i, raw in enumerate(entries):
+        base = prefix + (i,)
+        if not isinstance(raw, dict):
+            problems.append(Problem("a waiver is a mapping (rule:, justification:, approved_by:, expires: ...)",
+                                    "waiver は「キー: 値」の形式で記述してください（rule:, justification:, approved_by:, expires: など）",
+                                    file=doc.file, line=doc.line_of(base), path=dotted(base)))
+            continue
+        try:
+            w = validate(Waiver, doc, data=raw, base=base)
+        except InvalidInput as e:
+            for p in e.problems:
+                p.ja = next((ja for en, ja in _JA.items() if p.en.startswith(en)), p.ja)
+            problems += e.problems
+            continue
+        if rule_ids is not None and w.rule is not None and w.rule not in rule_ids:
+            sug = _suggest(w.rule, rule_ids)
+            problems.append(Problem(
+                f"unknown rule '{w.rule}'", f"ルール '{w.rule}' はありません",
+                file=doc.file, line=doc.line_of(base + ("rule",)), path=dotted(base + ("rule",)),
+                hint_en=f"did you mean '{sug}'?" if sug else "see: gapcheck rules list",
+                hint_ja=f"'{sug}' の誤りではありませんか？" if sug else "一覧: gapcheck rules list"))
+        if req_ids is not None and w.requirement is not None and w.requirement not in req_ids:
+            sug = _suggest(w.requirement, req_ids)
+            problems.append(Problem(
+                f"unknown requirement '{w.requirement}'", f"要件 '{w.requirement}' はありません",
+                file=doc.file, line=doc.line_of(base + ("requirement",)), path=dotted(base + ("requirement",)),
+                hint_en=f"did you mean '{sug}'?" if sug else "see: gapcheck catalogs show AREA",
+                hint_ja=f"'{sug}' の誤りではありませんか？" if sug else "一覧: gapcheck catalogs show 分野"))
+        items.append(w)
+        lines.append(doc.line_of(base))
+    if problems:
+        raise InvalidInput(problems)
+    return Waivers(file=str(path), sha256=doc.sha256, items=items, lines=lines)
+
+
+def _describe(w: Waiver, line: int | None, file: str, as_of: _dt.date) -> dict[str, Any]:
+    return {
+        "ref": f"{file}:{line}" if line else file,
+        "line": line,
+        "id": w.id,
+        "rule": w.rule,
+        "finding": w.finding,
+        "requirement": w.requirement,
+        "profile": w.profile,
+        "justification": w.justification,
+        "approved_by": w.approved_by,
+        "approved_on": w.approved_on.isoformat() if w.approved_on else None,
+        "expires": w.expires.isoformat(),
+        "expired": w.expires < as_of,
+        "note": w.note,
+    }
+
+
+def _matches(w: Waiver, f, profile_id: str) -> bool:
+    if w.finding is not None:
+        return f.id == w.finding
+    return (f.rule == w.rule and (w.requirement is None or f.requirement == w.requirement)
+            and (w.profile is None or w.profile == profile_id))
+
+
+def apply_waivers(result: Result, waivers: Waivers | None, as_of: _dt.date | None = None) -> Result:
+    """A new Result with the waivers applied (the input is not changed).
+
+    Each open finding takes the first waiver in force that matches it (file order); when only
+    expired waivers match, it keeps its status and carries the first of them, marked expired.
+    """
+    if waivers is None:
+        return result
+    as_of = as_of or result.as_of
+    profile_id = result.profile.profile.id
+    descs = [_describe(w, ln, waivers.file, as_of) for w, ln in zip(waivers.items, waivers.lines)]
+    matched: list[list[str]] = [[] for _ in waivers.items]
+    findings = []
+    for f in result.findings:
+        chosen = None
+        if f.status != "ok":
+            for i, w in enumerate(waivers.items):
+                if _matches(w, f, profile_id):
+                    matched[i].append(f.id)
+                    if chosen is None or (descs[chosen]["expired"] and not descs[i]["expired"]):
+                        chosen = i
+        if chosen is None:
+            findings.append(f)
+            continue
+        d = dict(descs[chosen], original_status=f.status)
+        findings.append(dataclasses.replace(f, waiver=d, status=f.status if d["expired"] else "waived"))
+    report: dict[str, Any] = {"file": waivers.file, "sha256": waivers.sha256, "count": len(waivers.items),
+                              "applied": [], "expired": [], "unmatched": [], "other_profiles": []}
+    for i, w in enumerate(waivers.items):
+        entry = dict(descs[i], findings=matched[i])
+        if w.profile is not None and w.profile != profile_id:
+            report["other_profiles"].append(entry)
+        elif not matched[i]:
+            report["unmatched"].append(entry)
+        elif descs[i]["expired"]:
+            report["expired"].append(entry)
+        else:
+            report["applied"].append(entry)
+    return dataclasses.replace(result, findings=findings, waivers=report)

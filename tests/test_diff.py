@@ -1,0 +1,141 @@
+"""gapcheck diff: new, resolved and changed findings between two JSON runs, keyed by finding ID."""
+import json
+
+import pytest
+
+from cli import main
+from engine import api, diff
+from tests.conftest import PROFILES, write
+
+UCHINADA = str(PROFILES / "uchinada.yaml")
+ORIGINAL17 = ["BS-JUKI", "BS-SENKYO", "BS-KOTEI", "BS-KOJIN", "BS-HOJIN", "BS-KEIJI", "BS-KOKUHO", "BS-NENKIN",
+              "BS-KOKI", "BS-KAIGO", "BS-SHOGAI", "BS-SEIHO", "BS-KENKO", "BS-SHUGAKU", "BS-JIDOTE", "BS-FUYO",
+              "BS-KOSODATE"]
+
+
+def run_json(runner, tmp_path, as_of, name=None, *extra):
+    out = tmp_path / (name or f"{as_of}.json")
+    r = runner.invoke(main, ["run", UCHINADA, "--as-of", as_of, "--format", "json", "-o", str(out), *extra])
+    assert r.exit_code == 0, r.output
+    return out
+
+
+def diff_json(runner, a, b, *extra):
+    r = runner.invoke(main, ["diff", str(a), str(b), "--format", "json", *extra])
+    assert r.exit_code == 0, r.output
+    return json.loads(r.output)
+
+
+def test_deadline_passes_between_two_runs(runner, tmp_path):
+    """2026-03-31 is the deadline of the 20 base systems; Uchinada's plan says 令和8年度."""
+    a = run_json(runner, tmp_path, "2026-03-30")
+    b = run_json(runner, tmp_path, "2026-04-01")
+    d = diff_json(runner, a, b)
+    new = {(f["rule"], f["requirement"], f["status"], f["severity"]) for f in d["new_findings"]}
+    resolved = {(f["rule"], f["requirement"], f["status"], f["severity"]) for f in d["resolved"]}
+    # the 17 systems of the plan: due soon (late plan) -> overdue with a late plan
+    assert new == {("base_systems.overdue_late_plan", r, "overdue", "critical") for r in ORIGINAL17} | \
+        {("dx_plan.plan_expired", "DXP-PLAN-CURRENT", "gap", "medium")}       # the plan ended 2026-03-31
+    assert resolved == {("base_systems.late_plan", r, "due_soon", "high") for r in ORIGINAL17}
+    assert d["changed"] == []
+    olds, news = json.loads(a.read_text("utf-8")), json.loads(b.read_text("utf-8"))
+    assert d["summary"] == {"new": 18, "resolved": 17, "changed": 0,
+                            "unchanged": len({f["id"] for f in olds["findings"]} & {f["id"] for f in news["findings"]})}
+    assert d["summary"]["unchanged"] == len(olds["findings"]) - 17 == len(news["findings"]) - 18
+    # the resolved ones are not closed gaps: each names the finding that took its place
+    for f in d["resolved"]:
+        [n] = f["still_open_as"]
+        assert next(x for x in d["new_findings"] if x["id"] == n)["requirement"] == f["requirement"]
+    assert [f["replaces"] for f in d["new_findings"] if f["rule"] == "dx_plan.plan_expired"] == [[]]
+    assert d["notes"] == [] and d["old"]["as_of"] == "2026-03-30" and d["new"]["as_of"] == "2026-04-01"
+
+
+def test_status_changes_when_the_due_soon_window_opens(runner, tmp_path):
+    """180 days before 2026-03-31 is 2025-10-02: the late plans turn from gap to due_soon."""
+    d = diff_json(runner, run_json(runner, tmp_path, "2025-09-30"), run_json(runner, tmp_path, "2025-10-05"))
+    assert d["new_findings"] == [] and d["resolved"] == []
+    assert {(f["rule"], f["requirement"]) for f in d["changed"]} == {("base_systems.late_plan", r) for r in ORIGINAL17}
+    assert all(f["changes"] == {"status": {"old": "gap", "new": "due_soon"}} for f in d["changed"])
+
+
+def test_severity_and_deadline_changes_and_library(tmp_path):
+    res = api.run(UCHINADA, as_of="2026-11-23")
+    from engine import report
+
+    old = report.to_dict(res, "en")
+    new = json.loads(json.dumps(old))
+    new["findings"][0]["severity"] = "high"
+    new["findings"][1]["deadline"] = "2031-03-31"
+    new["findings"][2]["days_to_deadline"] = 5            # not a change
+    d = diff.compare(old, new)
+    assert [(f["id"], f["changes"]) for f in d["changed"]] == [
+        (old["findings"][0]["id"], {"severity": {"old": "critical", "new": "high"}}),
+        (old["findings"][1]["id"], {"deadline": {"old": "2026-03-31", "new": "2031-03-31"}}),
+    ]
+    assert not diff.has_differences(diff.compare(old, old))
+    md = diff.render(d, "markdown", "en")
+    assert "## Changed (2)" in md and "severity: critical → high" not in md and "Severity: critical → high" in md
+    ja = diff.render(d, "table", "ja")
+    assert "変化した指摘 (2)" in ja and "重大度: 重大 → 高" in ja
+
+
+def test_same_run_twice_is_no_difference_exit_0_and_exit_code_flag(runner, tmp_path):
+    a = run_json(runner, tmp_path, "2026-11-23", "a.json")
+    b = run_json(runner, tmp_path, "2026-11-23", "b.json")
+    assert a.read_bytes() == b.read_bytes()
+    r = runner.invoke(main, ["--lang", "en", "diff", str(a), str(b)])
+    assert r.exit_code == 0 and "No differences" in r.output
+    assert runner.invoke(main, ["diff", str(a), str(b), "--exit-code"]).exit_code == 0
+    c = run_json(runner, tmp_path, "2026-03-30")
+    r = runner.invoke(main, ["diff", str(c), str(a)])
+    assert r.exit_code == 0 and "新たな指摘" in r.output       # differences listed, still 0
+    assert runner.invoke(main, ["diff", str(c), str(a), "--exit-code"]).exit_code == 1
+
+
+def test_diff_formats(runner, tmp_path):
+    a, b = run_json(runner, tmp_path, "2026-03-30"), run_json(runner, tmp_path, "2026-04-01")
+    r = runner.invoke(main, ["--lang", "en", "diff", str(a), str(b)])
+    assert "New findings (18):" in r.output and "Resolved (17):" in r.output
+    r = runner.invoke(main, ["diff", str(a), str(b), "--format", "markdown"])
+    rows = [ln for ln in r.output.splitlines() if ln.startswith("| GC-")]
+    assert len(rows) == 35 and "## 新たな指摘 (18)" in r.output and "## 解消した指摘 (17)" in r.output
+    out = tmp_path / "d.md"
+    assert runner.invoke(main, ["diff", str(a), str(b), "--format", "markdown", "-o", str(out)]).exit_code == 0
+    assert out.read_text("utf-8") == r.output
+    assert runner.invoke(main, ["diff", str(a), str(b), "-o", str(a)]).exit_code == 2   # never over an input
+
+
+def test_notes_for_different_profiles(runner, tmp_path):
+    a = run_json(runner, tmp_path, "2026-11-23")
+    k = tmp_path / "kaga.json"
+    runner.invoke(main, ["run", str(PROFILES / "kaga.yaml"), "--as-of", "2026-11-23", "--format", "json", "-o", str(k)])
+    d = diff_json(runner, a, k)
+    assert any("different profiles" in n["en"] for n in d["notes"]) and d["summary"]["unchanged"] == 0
+
+
+@pytest.mark.parametrize("name, content, words, line", [
+    ("missing.json", None, "no such file", None),
+    ("broken.json", '{"findings": [\n  {"id": 1,,}\n]}', "not valid JSON", 2),
+    ("other.json", '{"hello": "world"}\n', "not a gapcheck findings file", 1),
+    ("future.json", '{"schema_version": "2.0", "findings": []}', "unsupported schema_version", None),
+    ("partial.json", '{"schema_version": "1.1", "findings": [{"id": "GC-000000000000"}]}', "lacks rule", None),
+    ("binary.json", b"\xff\xfe\x00\x01", "not UTF-8", None),
+])
+def test_bad_input_exit_2_with_file_and_reason(runner, tmp_path, name, content, words, line):
+    good = run_json(runner, tmp_path, "2026-11-23", "good.json")
+    bad = tmp_path / name if content is None else write(tmp_path, name, content)
+    for args in (["diff", str(good), str(bad)], ["diff", str(bad), str(good)]):
+        r = runner.invoke(main, ["--lang", "en"] + args)
+        assert r.exit_code == 2, r.output
+        assert "Traceback" not in r.output and words in r.output
+        assert (f"{name}:{line}" if line else name) in r.output
+    r = runner.invoke(main, ["diff", str(good), str(bad)])
+    assert r.exit_code == 2 and "エラー" in r.output
+
+
+def test_help_documents_diff_exit_codes(runner):
+    r = runner.invoke(main, ["diff", "--help"])
+    assert r.exit_code == 0
+    for code in ("0", "1", "2", "3"):
+        assert f"  {code}  " in r.output
+    assert "--exit-code" in r.output
