@@ -15,7 +15,8 @@ import traceback
 import click
 
 from engine import __version__
-from engine.errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, EngineError, GapcheckError
+from engine.errors import (EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EngineError,
+                           GapcheckError)
 
 EXIT_CODES_HELP = """\b
 Exit codes / 終了コード:
@@ -26,6 +27,9 @@ Exit codes / 終了コード:
 """
 
 LANGS = click.Choice(["ja", "en"])
+# engine.formats.FORMATS and TABLE_STYLES (listed here so that --help needs no engine import)
+RUN_FORMATS = ["table", "json", "csv", "markdown", "html", "xlsx"]
+TABLE_STYLES = ["simple", "grid", "github", "plain"]
 SEVERITY_CHOICE = click.Choice(["critical", "high", "medium", "low", "info"])
 
 
@@ -49,9 +53,10 @@ def _fail(e: BaseException, ctx: Ctx) -> None:
         if ctx.debug:
             traceback.print_exception(e)
         sys.exit(EXIT_INTERNAL)
-    msg = (f"内部エラー（不具合）: {type(e).__name__}: {e}。--debug で詳細を表示します"
+    what = str(e).splitlines()[0][:200] if str(e) else ""
+    msg = (f"内部エラー（不具合）: {type(e).__name__}: {what}。--debug で詳細を表示します"
            if ctx.lang == "ja" else
-           f"internal error (a bug in gapcheck): {type(e).__name__}: {e}. Run with --debug for the traceback")
+           f"internal error (a bug in gapcheck): {type(e).__name__}: {what}. Run with --debug for the traceback")
     click.echo(msg, err=True)
     if ctx.debug:
         traceback.print_exception(e)
@@ -77,6 +82,7 @@ def guarded(fn):
         except BaseException as e:  # noqa: BLE001 — every error gets a message and an exit code
             _fail(e, ctx)
 
+    wrapper.gapcheck_guarded = True      # tests check that every command has it
     return wrapper
 
 
@@ -93,6 +99,14 @@ def emit(text: str, output: str | None, inputs: list[str]) -> None:
         out.flush()
 
 
+def _binary_needs_output(fmt: str, output: str | None) -> None:
+    if fmt == "xlsx" and not output:
+        raise GapcheckError("--format xlsx writes a binary file: name it with --output FILE.xlsx",
+                            "--format xlsx はバイナリファイルです。--output ファイル名.xlsx で出力先を指定してください",
+                            hint_en="e.g. gapcheck run PROFILE --format xlsx -o findings.xlsx",
+                            hint_ja="例: gapcheck run PROFILE --format xlsx -o findings.xlsx")
+
+
 @click.group(epilog=EXIT_CODES_HELP)
 @click.version_option(__version__, prog_name="gapcheck")
 @click.option("--debug", is_flag=True, help="Show tracebacks for internal errors.")
@@ -104,11 +118,19 @@ def main(ctx: click.Context, debug: bool, lang: str | None) -> None:
     ctx.obj = Ctx(debug, lang or _default_lang())
 
 
-@main.command(epilog=EXIT_CODES_HELP)
-@click.argument("profile", type=click.Path(dir_okay=False))
+@main.command(epilog=EXIT_CODES_HELP + """\b
+  4  batch: some profiles were invalid and skipped; the others ran / 一部のプロファイルが無効
+""")
+@click.argument("profiles", nargs=-1, required=True, type=click.Path(), metavar="PROFILE_OR_DIR...")
 @click.option("--as-of", "as_of", default=None, metavar="DATE",
               help="Evaluation date (default: today). ISO or 和暦, e.g. 2026-04-01, 令和8年4月1日.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(RUN_FORMATS), default="table", show_default=True,
+              help="table, json, csv (Excel, UTF-8 BOM), markdown, html (one self-contained file), "
+                   "xlsx (needs --output).")
+@click.option("--table-style", type=click.Choice(TABLE_STYLES), default="simple", show_default=True,
+              help="Table style of --format table.")
+@click.option("--waivers", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Waiver file (YAML): waived findings get status waived and never count for --fail-on.")
 @click.option("--lang", type=LANGS, default=None, help="ja or en (default ja).")
 @click.option("--include-passed", is_flag=True, help="Also list passed requirements (status ok).")
 @click.option("--fail-on", type=SEVERITY_CHOICE, default=None,
@@ -117,24 +139,112 @@ def main(ctx: click.Context, debug: bool, lang: str | None) -> None:
               help="A deadline within this many days is due_soon.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
               help="Write to this file (atomically) instead of stdout.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
+              help="Batch: worker processes (default: the number of cores).")
+@click.option("--output-dir", type=click.Path(file_okay=False), default=None,
+              help="Batch: write one document per profile (<id>.json) into this folder.")
+@click.option("--summary", "summary_path", type=click.Path(dir_okay=False), default=None,
+              help="Batch: write the municipality x area summary to FILE (.html heat map, .csv, .json, .txt).")
+@click.option("--summary-format", type=click.Choice(["table", "csv", "html", "json"]), default=None,
+              help="Batch: summary format (default: from the --summary extension, else table).")
 @click.pass_obj
 @guarded
-def run(obj: Ctx, profile: str, as_of: str | None, fmt: str, lang: str | None, include_passed: bool,
-        fail_on: str | None, due_soon_days: int, output: str | None) -> None:
-    """Evaluate PROFILE against the national requirements and list the findings.
+def run(obj: Ctx, profiles: tuple[str, ...], as_of: str | None, fmt: str, table_style: str,
+        waivers: str | None, lang: str | None,
+        include_passed: bool, fail_on: str | None, due_soon_days: int, output: str | None,
+        jobs: int | None, output_dir: str | None, summary_path: str | None,
+        summary_format: str | None) -> None:
+    """Evaluate profiles against the national requirements and list the findings.
 
     プロファイルを国の要件と照合し、指摘事項を一覧表示します。
+
+    One profile file: its findings in the --format asked for. Several profiles or folders (batch):
+    one JSON document per profile (JSON Lines on stdout, or files under --output-dir) and a
+    municipality x area summary grouped by prefecture (on stdout with --output-dir, else on
+    stderr, or in --summary FILE). A bad profile is reported and skipped; the rest still run.
     """
     from engine import api
     from engine.models import SEVERITIES
 
     lang = lang or obj.lang
-    result = api.run(profile, as_of=as_of, include_passed=include_passed, due_soon_days=due_soon_days)
-    emit(api.render(result, fmt, lang), output, [profile])
+    _binary_needs_output(fmt, output or output_dir)
+    batch_mode = len(profiles) > 1 or os.path.isdir(profiles[0]) or output_dir or summary_path
+    if batch_mode and waivers:
+        raise GapcheckError("--waivers takes one profile (a batch run does not apply waivers yet)",
+                            "--waivers はプロファイル1件の実行でのみ使えます（複数プロファイルの一括実行では未対応）")
+    if batch_mode:
+        _run_batch(obj, profiles, as_of, fmt, lang, include_passed, fail_on, due_soon_days, output,
+                   jobs, output_dir, summary_path, summary_format)
+    profile = profiles[0]
+    result = api.run(profile, as_of=as_of, include_passed=include_passed, due_soon_days=due_soon_days,
+                     waivers=waivers)
+    emit(api.render(result, fmt, lang, style=table_style), output, [profile] + ([waivers] if waivers else []))
     if fail_on:
         limit = SEVERITIES.index(fail_on)
         if any(f.status not in ("ok", "waived") and SEVERITIES.index(f.severity) <= limit
                for f in result.findings):
+            sys.exit(EXIT_FINDINGS)
+    sys.exit(EXIT_OK)
+
+
+def _run_batch(obj, profiles, as_of, fmt, lang, include_passed, fail_on, due_soon_days, output,
+               jobs, output_dir, summary_path, summary_format) -> None:
+    from pathlib import Path
+
+    from engine import batch, rollup
+    from engine.api import default_engine, resolve_as_of
+    from engine.errors import GapcheckError
+    from engine.models import SEVERITIES
+    from engine.output import write_atomic
+
+    if output:
+        raise GapcheckError("--output takes one profile; for many use --output-dir and --summary",
+                            "--output はプロファイル1件用です。複数の場合は --output-dir と --summary を使ってください")
+    paths = batch.collect(profiles)
+    day = resolve_as_of(as_of)
+    engine = default_engine()      # load and check catalogs and rules once, before any worker starts
+    per_fmt = "json" if fmt == "table" else fmt
+    out_dir = Path(output_dir) if output_dir else None
+    if out_dir:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    outcomes = batch.run_many(paths, as_of=day, lang=lang, render=batch.Renderer(per_fmt),
+                              jobs=jobs or os.cpu_count() or 1, include_passed=include_passed,
+                              due_soon_days=due_soon_days)
+    ok_rows, failed = [], []
+    show_bar = sys.stderr.isatty()
+    with click.progressbar(length=len(paths), file=sys.stderr, label="gapcheck",
+                           hidden=not show_bar) as bar:
+        for o in outcomes:
+            bar.update(1)
+            if not o.ok:
+                failed.append(o)
+                click.echo(("エラー（スキップ）: " if lang == "ja" else "error (skipped): ") + o.error[lang], err=True)
+                continue
+            ok_rows.append(o)
+            if out_dir:
+                write_atomic(out_dir / f"{o.profile_id}.{per_fmt}", o.text, paths)
+            else:
+                emit(o.text + "\n", None, paths)
+            o.text = ""      # keep only the counts
+    matrix = batch.Matrix(list(engine.catalogs.catalogs), ok_rows, failed)
+    sfmt = summary_format or {".html": "html", ".htm": "html", ".csv": "csv", ".json": "json"}.get(
+        Path(summary_path).suffix.lower() if summary_path else "", "table")
+    link = None
+    if out_dir and sfmt == "html":
+        base = Path(summary_path).parent if summary_path else Path(".")
+        link = os.path.relpath(out_dir, base).replace(os.sep, "/") + "/{id}." + per_fmt
+    text = rollup.render_html(matrix, lang, link) if sfmt == "html" else rollup.RENDERERS[sfmt](matrix, lang)
+    if summary_path:
+        write_atomic(summary_path, text, paths)
+    elif out_dir:
+        emit(text, None, paths)
+    else:
+        click.echo(text, err=True, nl=False)
+    if failed:
+        sys.exit(EXIT_USAGE if not ok_rows else EXIT_PARTIAL)
+    if fail_on:
+        limit = SEVERITIES.index(fail_on)
+        if any(n and SEVERITIES.index(sev) <= limit for o in ok_rows for sev, n in o.severities.items()):
             sys.exit(EXIT_FINDINGS)
     sys.exit(EXIT_OK)
 
@@ -145,12 +255,14 @@ def run(obj: Ctx, profile: str, as_of: str | None, fmt: str, lang: str | None, i
               help="Fiscal year to budget for: 2027, FY2027, R9 or 令和9年度.")
 @click.option("--as-of", "as_of", default=None, metavar="DATE", help="Evaluation date (default: today).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option("--waivers", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Waiver file (YAML): waived findings are not budgeted.")
 @click.option("--lang", type=LANGS, default=None)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None)
 @click.pass_obj
 @guarded
-def budget(obj: Ctx, profile: str, fy: str, as_of: str | None, fmt: str, lang: str | None,
-           output: str | None) -> None:
+def budget(obj: Ctx, profile: str, fy: str, as_of: str | None, fmt: str, waivers: str | None,
+           lang: str | None, output: str | None) -> None:
     """The gaps to fund in one fiscal year (年度), by area and department, carry-overs first.
 
     指定した年度の予算要求に向けた対応事項一覧（繰越分を先頭に、分野・担当部門別）。
@@ -163,8 +275,9 @@ def budget(obj: Ctx, profile: str, fy: str, as_of: str | None, fmt: str, lang: s
         year = jdate.parse_fy(fy)
     except jdate.DateParseError as e:
         raise GapcheckError(f"--fy: {e.reason_en}: {fy!r}", f"--fy: {e.reason_ja}: {fy!r}") from None
-    result = api.run(profile, as_of=as_of)
-    emit(budget_mod.render(budget_mod.build(result, year), fmt, lang), output, [profile])
+    result = api.run(profile, as_of=as_of, waivers=waivers)
+    emit(budget_mod.render(budget_mod.build(result, year), fmt, lang), output,
+         [profile] + ([waivers] if waivers else []))
 
 
 @main.command(epilog=EXIT_CODES_HELP)
@@ -254,6 +367,131 @@ def explain(obj: Ctx, ident: str, lang: str | None) -> None:
     from engine.api import default_engine
 
     click.echo(catalog_views.explain(default_engine(), ident, lang or obj.lang), nl=False)
+
+
+DIFF_EXIT_HELP = """\b
+Exit codes / 終了コード:
+  0  compared; the differences (if any) are listed / 比較完了（差分があれば一覧）
+  1  --exit-code: the two runs differ / --exit-code 指定時、差分あり
+  2  a file is missing, unreadable or not gapcheck JSON (file and reason) / 入力ファイルの誤り
+  3  internal error / 内部エラー
+"""
+
+
+@main.command(epilog=DIFF_EXIT_HELP)
+@click.argument("old", type=click.Path(dir_okay=False))
+@click.argument("new", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table",
+              show_default=True)
+@click.option("--lang", type=LANGS, default=None)
+@click.option("--exit-code", "exit_code", is_flag=True, help="Exit 1 when the two runs differ (as git diff --exit-code).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
+              help="Write to this file (atomically) instead of stdout.")
+@click.pass_obj
+@guarded
+def diff(obj: Ctx, old: str, new: str, fmt: str, lang: str | None, exit_code: bool, output: str | None) -> None:
+    """Compare two runs (OLD.json NEW.json from run --format json): new, resolved and changed findings.
+
+    2回の実行結果（JSON）を比較し、新たな指摘・解消した指摘・変化（状態・重大度・期限）を一覧表示します。
+    """
+    from engine import diff as diff_mod
+
+    d = diff_mod.diff_files(old, new)
+    emit(diff_mod.render(d, fmt, lang or obj.lang), output, [old, new])
+    sys.exit(EXIT_FINDINGS if exit_code and diff_mod.has_differences(d) else EXIT_OK)
+
+
+VALIDATE_EXIT_HELP = """\b
+Exit codes / 終了コード:
+  0  every profile is valid (warnings allowed) / すべて妥当（警告のみ可）
+  2  a profile is invalid, or bad usage / 不正なプロファイルあり・使い方の誤り
+  3  internal error / 内部エラー
+"""
+
+
+@main.command("validate", epilog=VALIDATE_EXIT_HELP)
+@click.argument("profiles", nargs=-1, required=True, type=click.Path(), metavar="PROFILE_OR_DIR...")
+@click.option("--as-of", "as_of", default=None, metavar="DATE",
+              help="Date to judge stale data against (default: today). ISO or 和暦.")
+@click.option("--verbose", "-v", is_flag=True, help="List the requirements each warning is about.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--lang", type=LANGS, default=None)
+@click.pass_obj
+@guarded
+def validate_cmd(obj: Ctx, profiles: tuple[str, ...], as_of: str | None, verbose: bool, fmt: str,
+                 lang: str | None) -> None:
+    """Check profiles and report every problem at once (file, line, path, found, expected).
+
+    プロファイルを検査し、問題をすべて一度に報告します（ファイル・行・項目・記述・正しい形）。
+    Warnings (stale data, requirements left out) do not make a profile invalid.
+    """
+    from engine import validate as v
+    from engine.api import default_engine, resolve_as_of
+
+    lang = lang or obj.lang
+    day = resolve_as_of(as_of)
+    reports = v.validate_files(v.expand_paths(profiles), default_engine().catalogs, day)
+    click.echo(v.render_json(reports, lang, day) if fmt == "json" else v.render_text(reports, lang, verbose),
+               nl=False)
+    sys.exit(EXIT_OK if all(r.valid for r in reports) else EXIT_USAGE)
+
+
+@main.command("init", epilog=EXIT_CODES_HELP)
+@click.option("--name", required=True, help="Name of the municipality, e.g. 内灘町.")
+@click.option("--code", required=True, help="全国地方公共団体コード (6 digits with check digit), e.g. 173657.")
+@click.option("--prefecture", default=None, help="Prefecture (default: from the code's first two digits).")
+@click.option("--name-en", default=None, help="English name, e.g. Uchinada.")
+@click.option("--as-of", "as_of", default=None, metavar="DATE", help="The profile's as_of (default: today).")
+@click.option("--id", "profile_id", default=None, help="Profile id (default: from --name-en, else m<code>).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
+              help="Write to this new file (never overwrites) instead of stdout.")
+@click.option("--lang", type=LANGS, default=None)
+@click.pass_obj
+@guarded
+def init_cmd(obj: Ctx, name: str, code: str, prefecture: str | None, name_en: str | None, as_of: str | None,
+             profile_id: str | None, output: str | None, lang: str | None) -> None:
+    """Write a new profile listing every current requirement as unknown, ready to fill in.
+
+    現行の全要件を status: unknown で並べた新しいプロファイルを作成します。
+    """
+    from engine import scaffold
+    from engine.api import default_engine, resolve_as_of
+    from engine.output import write_atomic
+
+    lang = lang or obj.lang
+    if output and os.path.lexists(output):
+        raise GapcheckError("the file already exists; refusing to overwrite it",
+                            "ファイルがすでにあります。上書きしません", file=output,
+                            hint_en="choose another file name", hint_ja="別のファイル名を指定してください")
+    command = scaffold.command_line(name, code, prefecture, name_en, as_of, profile_id, output)
+    text = scaffold.new_profile(default_engine().catalogs, name=name, code=code, prefecture=prefecture,
+                                as_of=resolve_as_of(as_of), profile_id=profile_id, name_en=name_en,
+                                schema_ref=scaffold.schema_ref_for(output), command=command)
+    if output:
+        write_atomic(output, text, [], overwrite=False)
+        click.echo((f"{output} を作成しました。状態を記入し、gapcheck validate {output} で確認してください"
+                    if lang == "ja" else
+                    f"wrote {output}: fill in the statuses, then check it with gapcheck validate {output}"),
+                   err=True)
+    else:
+        emit(text, None, [])
+
+
+@main.command("schema", epilog=EXIT_CODES_HELP)
+@click.argument("kind", type=click.Choice(["profile", "waivers", "findings"]))
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
+              help="Write to this file (atomically) instead of stdout.")
+@click.pass_obj
+@guarded
+def schema_cmd(obj: Ctx, kind: str, output: str | None) -> None:
+    """Print the JSON Schema of a profile, a waiver file or the findings (for editors).
+
+    プロファイル・waiver ファイル・指摘事項（JSON）の JSON Schema を出力します（エディタの補完・検査用）。
+    """
+    from engine import schema
+    from engine.api import default_engine
+
+    emit(schema.schema_text(kind, default_engine().catalogs if kind == "profile" else None), output, [])
 
 
 if __name__ == "__main__":

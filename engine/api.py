@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import jdate
 from .catalog import CatalogSet, load_catalogs
@@ -13,6 +14,9 @@ from .evaluate import Result, evaluate
 from .facts import DUE_SOON_DAYS
 from .profile import load_profile
 from .rules import RuleBook, load_rules
+
+if TYPE_CHECKING:
+    from .waivers import Waivers
 
 
 @dataclass
@@ -30,10 +34,27 @@ class Engine:
         return cls(cs, book, compile_rules(book))
 
     def run(self, profile_path: str | Path, as_of: _dt.date | str | None = None,
-            include_passed: bool = False, due_soon_days: int = DUE_SOON_DAYS) -> Result:
+            include_passed: bool = False, due_soon_days: int = DUE_SOON_DAYS,
+            waivers: "str | Path | Waivers | None" = None, langs: tuple[str, ...] = ("ja", "en")) -> Result:
+        """Evaluate one profile; with `waivers` (a waiver file or loaded Waivers), apply them."""
+        ws = self.load_waivers(waivers) if waivers is not None else None
+        day = resolve_as_of(as_of)
         lp = load_profile(str(profile_path), self.catalogs)
-        return evaluate(lp, self.catalogs, self.compiled, resolve_as_of(as_of),
-                        window=due_soon_days, include_passed=include_passed)
+        result = evaluate(lp, self.catalogs, self.compiled, day,
+                          window=due_soon_days, include_passed=include_passed, langs=langs)
+        if ws is not None:
+            from .waivers import apply_waivers
+
+            result = apply_waivers(result, ws, day)
+        return result
+
+    def load_waivers(self, waivers: "str | Path | Waivers") -> "Waivers":
+        """A waiver file, checked against this engine's rules and requirements."""
+        from .waivers import Waivers, load_waivers
+
+        if isinstance(waivers, Waivers):
+            return waivers
+        return load_waivers(str(waivers), self.catalogs, self.rules)
 
 
 def resolve_as_of(as_of: _dt.date | str | None) -> _dt.date:
@@ -60,11 +81,13 @@ def default_engine() -> Engine:
 
 
 def run(profile_path: str | Path, as_of: _dt.date | str | None = None, include_passed: bool = False,
-        due_soon_days: int = DUE_SOON_DAYS) -> Result:
-    return default_engine().run(profile_path, as_of, include_passed, due_soon_days)
+        due_soon_days: int = DUE_SOON_DAYS, waivers: "str | Path | Waivers | None" = None) -> Result:
+    return default_engine().run(profile_path, as_of, include_passed, due_soon_days, waivers)
 
 
-def render(result: Result, fmt: str = "table", lang: str = "ja", **opts) -> str:
+def render(result: Result, fmt: str = "table", lang: str = "ja", **opts) -> str | bytes:
+    """Render in any of engine.formats.FORMATS: table (opts: style), json, csv, markdown, html
+    (text) or xlsx (bytes)."""
     from . import report
 
     return report.render(result, fmt, lang, **opts)

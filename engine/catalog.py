@@ -17,6 +17,7 @@ class CatalogSet:
     catalogs: dict[str, Catalog] = field(default_factory=dict)      # area -> catalog, sorted
     documents: dict[str, yamlio.Document] = field(default_factory=dict)
     items: dict[str, tuple[Catalog, Item]] = field(default_factory=dict)
+    _citations: dict[str, list[dict]] = field(default_factory=dict, repr=False)
 
     def item(self, req_id: str) -> Item:
         return self.items[req_id][1]
@@ -25,8 +26,11 @@ class CatalogSet:
         return self.items[req_id][0].area
 
     def citations(self, item: Item) -> list[dict]:
-        cat = self.items[item.id][0]
-        return cite(cat, item.citation)
+        """The item's citations resolved against its catalog's sources (a new list each call)."""
+        cached = self._citations.get(item.id)
+        if cached is None:
+            cached = self._citations[item.id] = cite(self.items[item.id][0], item.citation)
+        return list(cached)
 
     def editions(self) -> dict[str, dict]:
         return {a: {"edition": c.edition, "as_of": c.as_of.isoformat(),

@@ -9,6 +9,7 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1      # --fail-on threshold reached
 EXIT_USAGE = 2         # bad input or usage
 EXIT_INTERNAL = 3      # a bug in gapcheck (or an engine error): never looks like success
+EXIT_PARTIAL = 4       # batch: some profiles were invalid and skipped, the others ran
 
 
 class GapcheckError(Exception):

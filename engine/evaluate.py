@@ -7,6 +7,7 @@ import hashlib
 import string
 import itertools
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from durable import lang as dr
@@ -62,6 +63,8 @@ class Result:
     rules_version: str
     due_soon_days: int = DUE_SOON_DAYS
     notes: list[dict[str, str]] = field(default_factory=list)
+    rule_files: list[dict[str, str]] = field(default_factory=list)   # [{path, sha256}] of the rule set
+    waivers: dict[str, Any] | None = None     # what engine.waivers.apply_waivers did (None: no waiver file)
 
 
 def finding_id(profile_id: str, rule_id: str, req_id: str) -> str:
@@ -125,16 +128,30 @@ def _action_fy(deadline: _dt.date | None, days: int | None, as_of: _dt.date) -> 
     return jdate.fiscal_year(deadline)
 
 
-def _evidence(rule: Rule, fact: Fact, lp: LoadedProfile) -> list[dict[str, Any]]:
-    from .rules import iter_conditions
+_fields_cache: dict[int, tuple[Rule, tuple[str, ...]]] = {}
 
-    used = ["status"] if fact.data["kind"] == "requirement" else []
-    used += [f for f, _, _, _ in iter_conditions(rule.when, ()) if f]
+
+def _condition_fields(rule: Rule) -> tuple[str, ...]:
+    """The fact fields a rule's conditions test (cached; the rule is kept so its id stays unique)."""
+    hit = _fields_cache.get(id(rule))
+    if hit is None:
+        from .rules import iter_conditions
+
+        hit = (rule, tuple(f for f, _, _, _ in iter_conditions(rule.when, ()) if f))
+        _fields_cache[id(rule)] = hit
+    return hit[1]
+
+
+def _evidence(rule: Rule, fact: Fact, lp: LoadedProfile) -> list[dict[str, Any]]:
+    used = _condition_fields(rule) if fact.data["kind"] != "requirement" else \
+        ("status",) + _condition_fields(rule)
     seen, out = set(), []
+    raw = lp.document.data
     for f in used:
-        if f not in fact.evidence:
+        ev = fact.evidence(f, raw)
+        if ev is None:
             continue
-        path, value = fact.evidence[f]
+        path, value = ev
         key = dotted(path)
         if key in seen:
             continue
@@ -146,8 +163,11 @@ def _evidence(rule: Rule, fact: Fact, lp: LoadedProfile) -> list[dict[str, Any]]
     return out
 
 
+LANGS = ("ja", "en")
+
+
 def _make(rule: Rule, fact: Fact, req_id: str, lp: LoadedProfile, cs: CatalogSet,
-          as_of: _dt.date) -> Finding:
+          as_of: _dt.date, langs: tuple[str, ...] = LANGS) -> Finding:
     item = cs.item(req_id)
     cat = cs.items[req_id][0]
     ctx = fact.context
@@ -162,7 +182,7 @@ def _make(rule: Rule, fact: Fact, req_id: str, lp: LoadedProfile, cs: CatalogSet
     }
     fy = _action_fy(deadline, days, as_of)
     msg, title, rem = {}, {}, None
-    for lang in ("ja", "en"):
+    for lang in langs:
         extra["requirement_name"] = item.name.get(lang)
         extra["fiscal_year"] = jdate.fy_label(fy, lang) if fy else None
         msg[lang] = render_message(rule.message.get(lang), fact, lang, extra)
@@ -190,7 +210,8 @@ def _make(rule: Rule, fact: Fact, req_id: str, lp: LoadedProfile, cs: CatalogSet
         cost_estimate=item_state.cost_estimate if item_state else None)
 
 
-def _unmatched(fact: Fact, lp: LoadedProfile, cs: CatalogSet, as_of: _dt.date) -> Finding:
+def _unmatched(fact: Fact, lp: LoadedProfile, cs: CatalogSet, as_of: _dt.date,
+               langs: tuple[str, ...] = LANGS) -> Finding:
     """Safety net: a requirement no rule spoke about is unassessed, never passed."""
     rule = Rule(
         id="gapcheck.unmatched", catalog=fact.data["area"], when=[{"stated": True}],
@@ -199,24 +220,25 @@ def _unmatched(fact: Fact, lp: LoadedProfile, cs: CatalogSet, as_of: _dt.date) -
         message={"ja": "{requirement_name}: プロファイルの状態（{status}）を判定するルールがないため未評価です",
                  "en": "{requirement_name}: no rule assesses the profile's status ({status}), so it is unassessed"},
         examples=[{"expect": "fire"}, {"expect": "no_fire"}])
-    return _make(rule, fact, fact.data["req_id"], lp, cs, as_of)
+    return _make(rule, fact, fact.data["req_id"], lp, cs, as_of, langs)
 
 
-def evaluate(lp: LoadedProfile, cs: CatalogSet, compiled: CompiledRules, as_of: _dt.date,
-             window: int = DUE_SOON_DAYS, include_passed: bool = False) -> Result:
-    facts = build_facts(lp.profile, lp.document.data, cs, as_of, window)
-    sid = f"{lp.profile.id}-{next(_sids)}"
+def match(compiled: CompiledRules, facts: list[Fact], label: str) -> list[tuple[str, int]]:
+    """Assert one profile's facts into the compiled ruleset; return the (rule id, fact id) pairs
+    that fired. Raises EngineError if an action failed or a fact never reached the engine."""
+    sid = f"s{next(_sids)}"
     session = Session()
     compiled.sessions[sid] = session
+    keep = compiled.fields
     payload = []
     for f in facts:
-        d = {k: v for k, v in f.data.items()}
+        d = {k: v for k, v in f.data.items() if k in keep}
         d["sid"] = sid
         payload.append(d)
     try:
         state = dr.assert_facts(compiled.name, payload)
     except Exception as e:
-        raise EngineError(f"rule engine failed on {lp.path}: {type(e).__name__}: {e}") from e
+        raise EngineError(f"rule engine failed on {label}: {type(e).__name__}: {e}") from e
     finally:
         compiled.sessions.pop(sid, None)
         try:
@@ -231,32 +253,48 @@ def evaluate(lp: LoadedProfile, cs: CatalogSet, compiled: CompiledRules, as_of: 
         _orphan_errors.clear()
     if errors:
         lines = "; ".join(f"{r}: {e}" for r, e in errors)
-        raise EngineError(f"a rule action failed while evaluating {lp.path}: {lines}")
+        raise EngineError(f"a rule action failed while evaluating {label}: {lines}")
     missing = [f.data["fid"] for f in facts if f.data["fid"] not in session.observed]
     if missing:
-        raise EngineError(f"{len(missing)} fact(s) of {lp.path} never reached the rule engine")
+        raise EngineError(f"{len(missing)} fact(s) of {label} never reached the rule engine")
+    return session.fired
 
+
+def evaluate(lp: LoadedProfile, cs: CatalogSet, compiled: CompiledRules, as_of: _dt.date,
+             window: int = DUE_SOON_DAYS, include_passed: bool = False, matcher=None,
+             langs: tuple[str, ...] = LANGS) -> Result:
+    """Evaluate one profile. `matcher(facts) -> [(rule id, fact id)]` replaces durable_rules
+    matching (the benchmark's plain-Python floor uses it); by default the compiled ruleset matches.
+    `langs` are the languages messages are rendered in (a batch in one language renders one)."""
+    facts = build_facts(lp.profile, lp.document.data, cs, as_of, window)
+    fired = matcher(facts) if matcher else match(compiled, facts, lp.path)
+    session = Session(fired=fired)
     book = compiled.book
     rules = {r.id: r for r in book.rules}
     by_fid = {f.data["fid"]: f for f in facts}
     findings: list[Finding] = []
     hit: set[str] = set()     # requirements some rule reported on (a profile rule counts too)
+    # Decide what to report before building findings (building them is the costly part).
+    matches = []
     for rule_id, fid in sorted(set(session.fired)):
         rule = rules[rule_id]
         fact = by_fid[fid]
         req_id = rule.requirement if fact.data["kind"] == "profile" else fact.data["req_id"]
-        findings.append(_make(rule, fact, req_id, lp, cs, as_of))
+        matches.append((rule, fact, req_id, _status_for(rule, fact)))
         hit.add(req_id)
+    # A requirement with any open finding is not passed: its ok findings are dropped.
+    open_reqs = {req for _, _, req, status in matches if status != "ok"}
+    for rule, fact, req_id, status in matches:
+        if status == "ok" and (req_id in open_reqs or not include_passed):
+            continue
+        findings.append(_make(rule, fact, req_id, lp, cs, as_of, langs))
     for f in facts:
         if f.data["kind"] == "requirement" and f.data["req_id"] not in hit:
-            findings.append(_unmatched(f, lp, cs, as_of))
-    # A requirement with any open finding is not passed: drop its ok findings.
-    open_reqs = {x.requirement for x in findings if x.status != "ok"}
-    findings = [x for x in findings if x.status != "ok" or x.requirement not in open_reqs]
-    if not include_passed:
-        findings = [x for x in findings if x.status != "ok"]
+            findings.append(_unmatched(f, lp, cs, as_of, langs))
     order = {rid: i for i, rid in enumerate(cs.items)}
     findings.sort(key=lambda x: (STATUS_ORDER[x.status], SEVERITY_ORDER[x.severity],
                                  list(cs.catalogs).index(x.area), order[x.requirement], x.rule))
     return Result(profile=lp, as_of=as_of, findings=findings, catalogs=cs,
-                  rules_version=book.version, due_soon_days=window)
+                  rules_version=book.version, due_soon_days=window,
+                  rule_files=[{"path": f"{Path(f).parent.name}/{Path(f).name}", "sha256": d.sha256}
+                              for f, d in sorted(book.documents.items(), key=lambda kv: Path(kv[0]).name)])

@@ -58,17 +58,53 @@ PROFILE_FIELDS: dict[str, str] = {
     "successor_set": "the profile names a successor plan",
     "successor_adopted": "the successor plan is adopted (true/false/null)",
 }
-# Prefixes for open-ended fields: attr_<k> from the catalog item's attrs, area_<k> from the
-# profile's area facts (declared by the catalog's profile_facts).
-OPEN_PREFIXES = ("attr_", "area_")
+# Open-ended fields: attr_<k> from the catalog item's attrs, area_<k> from the profile's area
+# facts (declared by the catalog's profile_facts); engine.rules.allowed_fields lists them.
+
+
+# Where in the profile each field comes from (the evidence): for requirement facts relative to
+# the item (areas.<area>.items.<ID>), for the others absolute.
+_ITEM_EVIDENCE = {
+    "status": ("status",), "stated": ("status",), "designated": ("designated",),
+    "extended": ("designated",), "planned_set": ("planned",), "planned_after_deadline": ("planned",),
+    "planned_past": ("planned",), "value_set": ("value",), "value_ok": ("value",),
+}
+_PROFILE_EVIDENCE = {
+    "data_age_days": ("as_of",), "as_of_in_future": ("as_of",), "plan_set": ("plan", "title"),
+    "plan_end_set": ("plan", "period_end"), "plan_end_days": ("plan", "period_end"),
+    "plan_ended": ("plan", "period_end"), "successor_set": ("plan", "successor"),
+    "successor_adopted": ("plan", "successor", "adopted"),
+}
 
 
 @dataclass
 class Fact:
     data: dict[str, Any]
-    evidence: dict[str, tuple[tuple, Any]] = field(default_factory=dict)  # field -> (path, value)
     context: dict[str, Any] = field(default_factory=dict)                 # extra values for messages
     item: Item | None = None
+    base: tuple | None = None          # areas.<area>.items.<ID> for requirement facts
+    shorthand: bool = False            # the profile wrote `ID: status`
+    scope_label: str | None = None     # "17 of 20" when the area lists its plan scope
+
+    def evidence(self, fld: str, raw: Any) -> tuple[tuple, Any] | None:
+        """(profile path, value as written) behind a fact field, or None if it is not from the profile."""
+        if self.base is None:
+            path = _PROFILE_EVIDENCE.get(fld)
+            return (path, _raw(raw, path)) if path else None
+        area = self.data["area"]
+        if fld in ("status", "stated") and self.shorthand:
+            return self.base, _raw(raw, self.base)
+        if fld in _ITEM_EVIDENCE:
+            path = self.base + _ITEM_EVIDENCE[fld]
+            return path, _raw(raw, path)
+        if fld in ("plan_scope_set", "in_plan"):
+            return ("areas", area, "plan_scope"), self.scope_label
+        if fld == "data_age_days":
+            return ("as_of",), _raw(raw, ("as_of",))
+        if fld.startswith("area_"):
+            path = ("areas", area, "facts", fld[5:])
+            return path, _raw(raw, path)
+        return None
 
 
 def deadline_status(days: int | None, window: int = DUE_SOON_DAYS) -> str:
@@ -154,25 +190,6 @@ def requirement_fact(item: Item, area: str, prof: Profile, raw: Any, as_of: _dt.
         v = state.facts.get(k) if state else None
         d["area_" + k] = v.start.isoformat() if isinstance(v, jdate.Span) else v
 
-    ev: dict[str, tuple[tuple, Any]] = {
-        "status": (base + ("status",), _raw(raw, base + ("status",)) if st else None),
-        "stated": (base + ("status",), _raw(raw, base + ("status",)) if st else None),
-        "designated": (base + ("designated",), _raw(raw, base + ("designated",))),
-        "extended": (base + ("designated",), _raw(raw, base + ("designated",))),
-        "planned_set": (base + ("planned",), _raw(raw, base + ("planned",))),
-        "planned_after_deadline": (base + ("planned",), _raw(raw, base + ("planned",))),
-        "planned_past": (base + ("planned",), _raw(raw, base + ("planned",))),
-        "value_set": (base + ("value",), _raw(raw, base + ("value",))),
-        "value_ok": (base + ("value",), _raw(raw, base + ("value",))),
-        "plan_scope_set": (("areas", area, "plan_scope"), None if scope is None else f"{scope_count} of {area_count}"),
-        "in_plan": (("areas", area, "plan_scope"), None if scope is None else f"{scope_count} of {area_count}"),
-        "data_age_days": (("as_of",), _raw(raw, ("as_of",))),
-    }
-    if isinstance(_raw(raw, base), str):      # shorthand `ID: status`
-        ev["status"] = ev["stated"] = (base, _raw(raw, base))
-    for k in fact_keys:
-        ev["area_" + k] = (("areas", area, "facts", k), _raw(raw, ("areas", area, "facts", k)))
-
     ctx = {
         "deadline": deadline, "original_deadline": item.deadline,
         "extended_deadline": item.extended_deadline.deadline if item.extended_deadline else None,
@@ -181,7 +198,8 @@ def requirement_fact(item: Item, area: str, prof: Profile, raw: Any, as_of: _dt.
         "department": (st.department if st and st.department else item.department),
         "cost_estimate": st.cost_estimate if st else None,
     }
-    return Fact(d, ev, ctx, item)
+    return Fact(d, ctx, item, base=base, shorthand=isinstance(_raw(raw, base), str),
+                scope_label=None if scope is None else f"{scope_count} of {area_count}")
 
 
 def profile_fact(prof: Profile, raw: Any, as_of: _dt.date) -> Fact:
@@ -199,19 +217,9 @@ def profile_fact(prof: Profile, raw: Any, as_of: _dt.date) -> Fact:
         "successor_set": succ is not None,
         "successor_adopted": succ.adopted if succ else None,
     }
-    ev = {
-        "data_age_days": (("as_of",), _raw(raw, ("as_of",))),
-        "as_of_in_future": (("as_of",), _raw(raw, ("as_of",))),
-        "plan_set": (("plan",), _raw(raw, ("plan", "title"))),
-        "plan_end_set": (("plan", "period_end"), _raw(raw, ("plan", "period_end"))),
-        "plan_end_days": (("plan", "period_end"), _raw(raw, ("plan", "period_end"))),
-        "plan_ended": (("plan", "period_end"), _raw(raw, ("plan", "period_end"))),
-        "successor_set": (("plan", "successor"), _raw(raw, ("plan", "successor"))),
-        "successor_adopted": (("plan", "successor", "adopted"), _raw(raw, ("plan", "successor", "adopted"))),
-    }
     ctx = {"plan_end": end, "profile_as_of": prof.as_of,
            "plan_title": plan.title if plan else None}
-    return Fact(d, ev, ctx, None)
+    return Fact(d, ctx, None)
 
 
 def build_facts(prof: Profile, raw: Any, cs: CatalogSet, as_of: _dt.date,

@@ -16,7 +16,7 @@ from typing import Any
 from . import paths, yamlio
 from .catalog import CatalogSet
 from .errors import GapcheckError
-from .facts import OPEN_PREFIXES, PROFILE_FIELDS, REQUIREMENT_FIELDS
+from .facts import PROFILE_FIELDS, REQUIREMENT_FIELDS
 from .models import Rule, RuleFile
 from .validation import InvalidInput, Problem, _suggest, validate
 

@@ -120,3 +120,21 @@ def test_internal_error_exit_3_without_traceback_unless_debug(runner, monkeypatc
     assert r.exit_code == 3 and "Traceback" not in r.output and "--debug" in r.output
     r = runner.invoke(main, ["--debug", "run", UCHINADA])
     assert r.exit_code == 3 and "Traceback" in r.output
+
+
+def test_output_file_mode_is_not_private(runner, tmp_path):
+    """Reports are for sharing: the written file gets the usual mode, not the temp file's 0600."""
+    import os
+    import stat
+
+    out = tmp_path / "r.json"
+    old = os.umask(0o022)
+    try:
+        r = runner.invoke(main, ["run", UCHINADA, "--as-of", "2026-11-23", "--format", "json", "-o", str(out)])
+    finally:
+        os.umask(old)
+    assert r.exit_code == 0
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644
+    os.chmod(out, 0o640)
+    runner.invoke(main, ["run", UCHINADA, "--as-of", "2026-11-23", "--format", "json", "-o", str(out)])
+    assert stat.S_IMODE(out.stat().st_mode) == 0o640

@@ -1,0 +1,245 @@
+"""gapcheck benchmark: latency, batch throughput, memory, the plain-Python floor, time split.
+
+    python benchmarks/run.py              # full run (1,741 profiles; a few minutes on 2 cores)
+    python benchmarks/run.py --quick      # 100 profiles only
+
+Everything is measured in this one run on this machine and printed as Markdown; the figures in
+benchmarks/README.md come from it. Profiles come from benchmarks/generate.py (fixed seed).
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import generate  # noqa: E402
+
+AS_OF = "2026-11-23"
+
+
+def gapcheck_cmd() -> list[str]:
+    exe = shutil.which("gapcheck")
+    return [exe] if exe else [sys.executable, str(ROOT / "cli.py")]
+
+
+class PeakRSS:
+    """Samples the summed RSS of a process and all its descendants (Linux /proc)."""
+
+    def __init__(self, pid: int, every: float = 0.02):
+        self.pid, self.every, self.peak = pid, every, 0
+        self._stop = threading.Event()
+        self._t = threading.Thread(target=self._run, daemon=True)
+
+    def _tree(self, pid: int) -> list[int]:
+        out = [pid]
+        try:
+            for tid in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{tid}/children") as fh:
+                    for c in fh.read().split():
+                        out += self._tree(int(c))
+        except OSError:
+            pass
+        return out
+
+    def _rss(self, pid: int) -> int:
+        try:
+            with open(f"/proc/{pid}/status") as fh:
+                for line in fh:
+                    if line.startswith("VmRSS:"):
+                        return int(line.split()[1]) * 1024
+        except OSError:
+            pass
+        return 0
+
+    def _run(self):
+        while not self._stop.is_set():
+            self.peak = max(self.peak, sum(self._rss(p) for p in self._tree(self.pid)))
+            time.sleep(self.every)
+
+    def __enter__(self):
+        self._t.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._t.join()
+
+
+def timed(cmd: list[str], **kw) -> tuple[float, int, subprocess.CompletedProcess]:
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
+    with PeakRSS(proc.pid) as mem:
+        out, err = proc.communicate()
+    wall = time.perf_counter() - t
+    cp = subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"command failed ({proc.returncode}): {' '.join(cmd[:4])} ...\n{err.decode()[-2000:]}")
+    return wall, mem.peak, cp
+
+
+def single_latency(runs: int, tmp: Path) -> dict:
+    cmd = gapcheck_cmd() + ["run", str(ROOT / "profiles" / "uchinada.yaml"), "--as-of", AS_OF,
+                            "--format", "json", "-o", str(tmp / "single.json")]
+    timed(cmd)  # warm the file cache
+    walls = [timed(cmd)[0] for _ in range(runs)]
+    bare = [timed([sys.executable, "-c", "pass"])[0] for _ in range(runs)]
+    imports = [timed([sys.executable, "-c", "import cli, engine.api, engine.report"], cwd=str(ROOT))[0]
+               for _ in range(runs)]
+    return {"median_s": statistics.median(walls), "min_s": min(walls), "runs": runs,
+            "python_startup_s": statistics.median(bare), "imports_s": statistics.median(imports)}
+
+
+def import_breakdown() -> list[tuple[str, float]]:
+    """Cumulative import time of the top-level packages gapcheck loads (python -X importtime)."""
+    cp = subprocess.run([sys.executable, "-X", "importtime", "-c", "import cli, engine.api, engine.report"],
+                        cwd=str(ROOT), capture_output=True, text=True)
+    agg: dict[str, int] = {}
+    for line in cp.stderr.splitlines():
+        m = re.match(r"import time:\s+\d+\s+\|\s+(\d+)\s+\|(\s*)(\S+)", line)
+        if m and len(m.group(2)) <= 1:          # top-level imports only
+            agg[m.group(3).split(".")[0]] = agg.get(m.group(3).split(".")[0], 0) + int(m.group(1))
+    return sorted(((k, v / 1e6) for k, v in agg.items()), key=lambda kv: -kv[1])[:8]
+
+
+def in_process_split(paths: list[Path]) -> dict:
+    """Time per stage for one process over `paths`: load, facts, matching, findings, writing."""
+    from engine import facts as F
+    from engine import report
+    from engine.api import Engine
+    from engine.evaluate import evaluate, match
+    from engine.output import write_atomic
+    from engine.profile import load_profile
+
+    t0 = time.perf_counter()
+    engine = Engine.load()
+    setup = time.perf_counter() - t0
+    day = _dt.date.fromisoformat(AS_OF)
+    t = {"load": 0.0, "facts": 0.0, "match": 0.0, "evaluate": 0.0, "write": 0.0}
+    out = Path(tempfile.mkdtemp())
+    for p in paths:
+        a = time.perf_counter()
+        lp = load_profile(str(p), engine.catalogs)
+        b = time.perf_counter()
+        fs = F.build_facts(lp.profile, lp.document.data, engine.catalogs, day)
+        c = time.perf_counter()
+        match(engine.compiled, fs, str(p))
+        d = time.perf_counter()
+        res = evaluate(lp, engine.catalogs, engine.compiled, day)
+        e = time.perf_counter()
+        write_atomic(out / f"{lp.profile.id}.json",
+                     json.dumps(report.to_dict(res, "ja"), ensure_ascii=False, separators=(",", ":")))
+        f = time.perf_counter()
+        t["load"] += b - a
+        t["facts"] += c - b
+        t["match"] += d - c
+        t["evaluate"] += e - d
+        t["write"] += f - e
+    shutil.rmtree(out)
+    n = len(paths)
+    # evaluate() = facts + matching + findings; report findings as the remainder
+    findings = t["evaluate"] - t["facts"] - t["match"]
+    per = {"setup_s": setup, "load_ms": t["load"] / n * 1e3, "facts_ms": t["facts"] / n * 1e3,
+           "match_ms": t["match"] / n * 1e3, "findings_ms": findings / n * 1e3, "write_ms": t["write"] / n * 1e3}
+    per["total_ms"] = per["load_ms"] + per["facts_ms"] + per["match_ms"] + per["findings_ms"] + per["write_ms"]
+    return per
+
+
+def batch(paths: list[Path], jobs: int, tmp: Path, tag: str) -> dict:
+    out = tmp / f"out-{tag}"
+    cmd = gapcheck_cmd() + ["run", *map(str, paths), "--as-of", AS_OF, "--jobs", str(jobs),
+                            "--output-dir", str(out), "--summary", str(tmp / f"summary-{tag}.csv")]
+    wall, peak, _ = timed(cmd)
+    n = len(list(out.iterdir()))
+    shutil.rmtree(out)
+    return {"profiles": len(paths), "written": n, "jobs": jobs, "wall_s": wall, "peak_rss_mb": peak / 2**20,
+            "ms_per_profile": wall / len(paths) * 1e3}
+
+
+def floor(paths: list[Path], tmp: Path, tag: str) -> dict:
+    out = tmp / f"floor-{tag}"
+    cmd = [sys.executable, str(ROOT / "benchmarks" / "floor.py"), *map(str, paths), "--as-of", AS_OF,
+           "--output-dir", str(out)]
+    wall, peak, _ = timed(cmd)
+    shutil.rmtree(out)
+    return {"profiles": len(paths), "wall_s": wall, "peak_rss_mb": peak / 2**20}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="100 profiles only")
+    ap.add_argument("--runs", type=int, default=7, help="repetitions for the single-profile latency")
+    args = ap.parse_args()
+    sizes = [100] if args.quick else [100, 400, 1741]
+    tmp = Path(tempfile.mkdtemp(prefix="gapcheck-bench-"))
+    try:
+        gen = tmp / "profiles"
+        t = time.perf_counter()
+        all_paths = generate.generate(max(sizes), 1, gen)
+        gen_s = time.perf_counter() - t
+
+        print("# gapcheck benchmark\n")
+        print(f"- machine: {platform.machine()}, {os.cpu_count()} cores, {platform.python_implementation()} "
+              f"{platform.python_version()}, {platform.platform()}")
+        print(f"- date: {_dt.date.today().isoformat()}; profiles: benchmarks/generate.py --seed 1 "
+              f"({max(sizes)} generated in {gen_s:.1f} s); evaluation date {AS_OF}")
+        print(f"- command: {' '.join(Path(c).name for c in gapcheck_cmd()[:2])}\n")
+
+        lat = single_latency(args.runs, tmp)
+        print("## One profile, end to end (profiles/uchinada.yaml, JSON to a file)\n")
+        print(f"| median wall | min | python start-up | imports | runs |\n|---|---|---|---|---|\n"
+              f"| {lat['median_s']*1e3:.0f} ms | {lat['min_s']*1e3:.0f} ms | {lat['python_startup_s']*1e3:.0f} ms "
+              f"| {lat['imports_s']*1e3:.0f} ms (incl. start-up) | {lat['runs']} |\n")
+        print("Top-level imports (python -X importtime, cumulative): "
+              + ", ".join(f"{k} {v*1e3:.0f} ms" for k, v in import_breakdown()) + "\n")
+
+        split = in_process_split(all_paths[:min(400, len(all_paths))])
+        print(f"## Where the time goes (one process, {min(400, len(all_paths))} profiles)\n")
+        print("| catalogs+rules load and compile (once) | load+validate | facts | matching (durable_rules) "
+              "| findings | JSON writing | total per profile |\n|---|---|---|---|---|---|---|\n"
+              f"| {split['setup_s']*1e3:.0f} ms | {split['load_ms']:.1f} ms | {split['facts_ms']:.1f} ms "
+              f"| {split['match_ms']:.1f} ms | {split['findings_ms']:.1f} ms | {split['write_ms']:.1f} ms "
+              f"| {split['total_ms']:.1f} ms |\n")
+
+        print("## Batch throughput\n")
+        print("| profiles | jobs | wall | per profile | peak RSS (all processes) |\n|---|---|---|---|---|")
+        rows = []
+        for n in sizes:
+            for jobs in (1, 2):
+                r = batch(all_paths[:n], jobs, tmp, f"{n}-{jobs}")
+                assert r["written"] == n, r
+                rows.append(r)
+                print(f"| {n} | {jobs} | {r['wall_s']:.1f} s | {r['ms_per_profile']:.1f} ms "
+                      f"| {r['peak_rss_mb']:.0f} MB |")
+        print()
+        print("## Against the plain-Python floor (same loading, validation and writing; rules as "
+              "Python predicates; one process)\n")
+        print("| profiles | gapcheck --jobs 1 | floor | ratio |\n|---|---|---|---|")
+        for n in sizes:
+            f = floor(all_paths[:n], tmp, str(n))
+            g = next(r for r in rows if r["profiles"] == n and r["jobs"] == 1)
+            print(f"| {n} | {g['wall_s']:.1f} s | {f['wall_s']:.1f} s | {g['wall_s']/f['wall_s']:.2f} |")
+        print()
+        if len(sizes) > 1:
+            per = [next(r for r in rows if r["profiles"] == n and r["jobs"] == 2)["ms_per_profile"] for n in sizes]
+            print("Linearity (--jobs 2, ms per profile): " + ", ".join(f"{n}: {p:.1f}" for n, p in zip(sizes, per)))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,99 @@
+"""Batch runs: many profiles, --jobs, broken profiles, the summary matrix, and the floor check."""
+import json
+import sys
+
+import pytest
+
+from cli import main
+from tests.conftest import PROFILES, ROOT
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import generate  # noqa: E402
+
+AS_OF = "2026-11-23"
+
+
+@pytest.fixture(scope="module")
+def fifty(tmp_path_factory):
+    d = tmp_path_factory.mktemp("gen")
+    generate.generate(50, 7, d)
+    return d
+
+
+def test_generator_is_deterministic(tmp_path, fifty):
+    generate.generate(3, 7, tmp_path)
+    for name in ("m0000.yaml", "m0001.yaml", "m0002.yaml"):
+        assert (tmp_path / name).read_bytes() == (fifty / name).read_bytes()
+
+
+def test_jobs_1_and_2_give_byte_identical_output(runner, fifty, tmp_path):
+    outs = []
+    for jobs in ("1", "2"):
+        r = runner.invoke(main, ["run", str(fifty), "--as-of", AS_OF, "--jobs", jobs,
+                                 "--output-dir", str(tmp_path / jobs), "--summary", str(tmp_path / f"s{jobs}.csv")])
+        assert r.exit_code == 0, r.output
+        files = sorted((tmp_path / jobs).iterdir())
+        assert len(files) == 50
+        outs.append([(f.name, f.read_bytes()) for f in files] + [("summary", (tmp_path / f"s{jobs}.csv").read_bytes())])
+    assert outs[0] == outs[1]
+    r1 = runner.invoke(main, ["run", str(fifty), "--as-of", AS_OF, "--jobs", "1"])
+    r2 = runner.invoke(main, ["run", str(fifty), "--as-of", AS_OF, "--jobs", "2"])
+    assert r1.stdout_bytes == r2.stdout_bytes
+    lines = r1.stdout_bytes.decode().splitlines()
+    assert len(lines) == 50 and all(json.loads(ln)["profile"]["id"] for ln in lines)
+
+
+def test_a_broken_profile_does_not_stop_the_rest(runner, fifty, tmp_path):
+    bad = tmp_path / "in"
+    bad.mkdir()
+    for name in ("m0000.yaml", "m0001.yaml", "m0002.yaml"):
+        (bad / name).write_bytes((fifty / name).read_bytes())
+    (bad / "m0001.yaml").write_text("id: broken\nmunicipality: [\n", encoding="utf-8")
+    r = runner.invoke(main, ["--lang", "en", "run", str(bad), "--as-of", AS_OF, "--jobs", "2",
+                             "--output-dir", str(tmp_path / "out")])
+    assert r.exit_code == 4, r.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["m0000.json", "m0002.json"]
+    assert "m0001.yaml" in r.output and "Traceback" not in r.output
+    # every profile broken: nothing ran, a plain input error
+    r = runner.invoke(main, ["run", str(bad / "m0001.yaml"), str(bad / "m0001.yaml"), "--output-dir", str(tmp_path / "o2")])
+    assert r.exit_code == 2
+
+
+def test_summary_matrix_and_heat_map(runner, tmp_path):
+    r = runner.invoke(main, ["run", str(PROFILES), "--as-of", AS_OF, "--output-dir", str(tmp_path / "out"),
+                             "--summary", str(tmp_path / "map.html"), "--jobs", "1"])
+    assert r.exit_code == 0, r.output
+    page = (tmp_path / "map.html").read_text(encoding="utf-8")
+    assert "<script" not in page and "http" not in page.replace("http-equiv", "")
+    for muni in ("内灘町", "白山市", "加賀市", "富里市", "銚田市"):
+        assert muni in page
+    assert page.index("茨城県") < page.index("千葉県") < page.index("石川県")   # grouped by prefecture code
+    assert 'href="out/uchinada.json#base_systems"' in page
+    assert 'data-worst="overdue"' in page
+    r = runner.invoke(main, ["run", str(PROFILES), "--as-of", AS_OF, "--summary-format", "json", "--jobs", "1"])
+    m = json.loads(r.stderr)
+    ishikawa = next(p for p in m["prefectures"] if p["code"] == "17")
+    uchi = next(x for x in ishikawa["municipalities"] if x["id"] == "uchinada")
+    assert uchi["worst"]["base_systems"] == "overdue" and uchi["areas"]["base_systems"]["unassessed"] == 3
+
+
+def test_floor_agrees_with_engine(fifty, engine):
+    """The benchmark's plain-Python matcher and durable_rules give identical findings."""
+    import datetime
+
+    import floor
+    from engine import report
+    from engine.evaluate import evaluate
+    from engine.profile import load_profile
+
+    matcher = floor.python_matcher(engine)
+    day = datetime.date(2026, 11, 23)
+    paths = sorted(fifty.glob("*.yaml"))[:20] + sorted(PROFILES.glob("*.yaml"))
+    for p in paths:
+        if p.name == "TEMPLATE.yaml":
+            continue
+        lp = load_profile(str(p), engine.catalogs)
+        a = report.to_dict(evaluate(lp, engine.catalogs, engine.compiled, day, include_passed=True), "en")
+        b = report.to_dict(evaluate(lp, engine.catalogs, engine.compiled, day, include_passed=True,
+                                    matcher=matcher), "en")
+        assert a == b, p
