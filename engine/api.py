@@ -29,8 +29,16 @@ class Engine:
 
     @classmethod
     def load(cls, catalogs_dir: str | Path | None = None, rules_dir: str | Path | None = None) -> "Engine":
-        cs = load_catalogs(catalogs_dir)
-        book = load_rules(cs, rules_dir)
+        from . import cache, paths
+
+        cdir = Path(catalogs_dir) if catalogs_dir else paths.catalogs_dir()
+        rdir = Path(rules_dir) if rules_dir else paths.rules_dir()
+
+        def build():
+            cs = load_catalogs(cdir)
+            return cs, load_rules(cs, rdir)
+
+        cs, book = cache.cached([cdir, rdir], build)
         return cls(cs, book, compile_rules(book))
 
     def run(self, profile_path: str | Path, as_of: _dt.date | str | None = None,

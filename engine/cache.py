@@ -1,0 +1,69 @@
+"""A cache of the loaded and checked catalogs and rules, so a single run starts fast.
+
+Loading and checking every catalog and rule file takes about 120 ms; reading the cached result
+takes about 15 ms. The cache key is the sha256 of every catalog and rule file (name and bytes),
+the gapcheck version and the Python version, so any change to the inputs or the code's version
+means a fresh load. The cache lives in $GAPCHECK_CACHE_DIR, else $XDG_CACHE_HOME/gapcheck, else
+~/.cache/gapcheck. GAPCHECK_NO_CACHE=1 turns it off. Any problem with the cache (unwritable
+folder, a damaged file) silently falls back to loading the files: it can only make a run faster.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any, Callable
+
+from . import __version__
+
+
+def cache_dir() -> Path:
+    if os.environ.get("GAPCHECK_CACHE_DIR"):
+        return Path(os.environ["GAPCHECK_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "gapcheck"
+
+
+def key(dirs: list[Path]) -> str | None:
+    h = hashlib.sha256(f"{__version__}\0{sys.version}\0".encode())
+    try:
+        for d in dirs:
+            h.update(f"{d.resolve()}\0".encode())     # paths are part of the loaded result
+            for f in sorted(d.glob("*.yaml")):
+                h.update(f"{f.name}\0".encode())
+                h.update(hashlib.sha256(f.read_bytes()).digest())
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+def cached(dirs: list[Path], build: Callable[[], Any]) -> Any:
+    """`build()`'s result, from the cache when the files in `dirs` are unchanged."""
+    if os.environ.get("GAPCHECK_NO_CACHE") in ("1", "true", "yes"):
+        return build()
+    k = key(dirs)
+    if k is None:
+        return build()
+    folder = cache_dir()
+    path = folder / f"engine-{k[:32]}.pickle"
+    try:
+        with open(path, "rb") as fh:
+            return pickle.load(fh)
+    except Exception:
+        pass
+    value = build()              # errors in the inputs propagate as usual, nothing is cached
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".engine-", suffix=".tmp", dir=folder)
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        for old in folder.glob("engine-*.pickle"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except Exception:
+        pass
+    return value

@@ -1,0 +1,37 @@
+"""The catalogs-and-rules cache: used when the files are unchanged, never when they change."""
+import shutil
+
+from engine import cache
+from engine.api import Engine
+from tests.conftest import ROOT
+
+
+def test_cache_hit_and_invalidation(tmp_path, monkeypatch):
+    monkeypatch.setenv("GAPCHECK_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("GAPCHECK_NO_CACHE", raising=False)
+    for sub in ("catalogs", "rules"):
+        shutil.copytree(ROOT / sub, tmp_path / sub)
+    first = Engine.load(tmp_path / "catalogs", tmp_path / "rules")
+    [pickled] = list((tmp_path / "cache").glob("engine-*.pickle"))
+    calls = []
+    monkeypatch.setattr("engine.api.load_catalogs", lambda d: calls.append(d))
+    second = Engine.load(tmp_path / "catalogs", tmp_path / "rules")       # from the cache
+    assert calls == [] and second.rules.digest == first.rules.digest
+    assert list(second.catalogs.items) == list(first.catalogs.items)
+    monkeypatch.undo()
+    monkeypatch.setenv("GAPCHECK_CACHE_DIR", str(tmp_path / "cache"))
+    cat = tmp_path / "catalogs" / "base_systems.yaml"
+    cat.write_text(cat.read_text(encoding="utf-8").replace("name: {ja: 戸籍, en: Family register (koseki)}",
+                                                           "name: {ja: 戸籍, en: Koseki}"), encoding="utf-8")
+    third = Engine.load(tmp_path / "catalogs", tmp_path / "rules")
+    assert third.catalogs.item("BS-KOSEKI").name.en == "Koseki"
+    assert not pickled.exists()          # the stale entry was replaced
+
+
+def test_damaged_cache_falls_back(tmp_path, monkeypatch):
+    monkeypatch.setenv("GAPCHECK_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("GAPCHECK_NO_CACHE", raising=False)
+    k = cache.key([ROOT / "catalogs", ROOT / "rules"])
+    (tmp_path / f"engine-{k[:32]}.pickle").write_bytes(b"not a pickle")
+    e = Engine.load()
+    assert len(e.catalogs.items) > 100
