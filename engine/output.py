@@ -8,11 +8,12 @@ from pathlib import Path
 from .errors import GapcheckError
 
 
-def _same(a: Path, b: str | os.PathLike) -> bool:
+def _identity(p: str | os.PathLike) -> tuple[int, int] | None:
     try:
-        return a.exists() and Path(b).exists() and os.path.samefile(a, b)
+        st = os.stat(p)
     except (OSError, ValueError):
-        return False
+        return None
+    return st.st_dev, st.st_ino
 
 
 def write_atomic(path: str | os.PathLike, data: str | bytes, inputs: list[str] = (), *,
@@ -26,8 +27,11 @@ def write_atomic(path: str | os.PathLike, data: str | bytes, inputs: list[str] =
     from .yamlio import loaded_files
 
     target = Path(path)
-    for i in list(inputs) + loaded_files():
-        if _same(target, i):
+    # Only an existing file can be an input; stat it once and compare identities (a batch
+    # writes thousands of new files, and checking each against every input was quadratic).
+    ident = _identity(target)
+    for i in (list(inputs) + loaded_files()) if ident else ():
+        if _identity(i) == ident:
             raise GapcheckError(
                 f"refusing to write the output over the input file {i}",
                 f"入力ファイル {i} に出力を上書きすることはできません",
