@@ -275,6 +275,8 @@ def ascii_token(v: Any) -> Any:
     Anything else (Japanese text, other types) is returned unchanged."""
     if not isinstance(v, str):
         return v
+    if v.isascii():                      # the common case, and much cheaper than translate
+        return v.strip()
     s = v.translate(_ZEN).strip()
     return s if s.isascii() else v
 
