@@ -203,10 +203,20 @@ def _run_batch(obj, profiles, as_of, fmt, lang, include_passed, fail_on, due_soo
     paths = batch.collect(profiles)
     day = resolve_as_of(as_of)
     engine = default_engine()      # load and check catalogs and rules once, before any worker starts
+    from engine.formats import EXTENSIONS
+
     per_fmt = "json" if fmt == "table" else fmt
     out_dir = Path(output_dir) if output_dir else None
+    if not out_dir and per_fmt != "json":
+        raise GapcheckError(f"a batch writes --format {per_fmt} only into --output-dir (stdout gets JSON Lines)",
+                            f"複数件の --format {per_fmt} 出力には --output-dir が必要です（標準出力は JSON Lines）")
     if out_dir:
-        out_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise GapcheckError(f"cannot create the output folder: {e.strerror}",
+                                f"出力フォルダを作成できません: {e.strerror}", file=str(out_dir)) from None
+    ext = EXTENSIONS.get(per_fmt, "." + per_fmt)
     outcomes = batch.run_many(paths, as_of=day, lang=lang, render=batch.Renderer(per_fmt),
                               jobs=jobs or os.cpu_count() or 1, include_passed=include_passed,
                               due_soon_days=due_soon_days)
@@ -222,7 +232,7 @@ def _run_batch(obj, profiles, as_of, fmt, lang, include_passed, fail_on, due_soo
                 continue
             ok_rows.append(o)
             if out_dir:
-                write_atomic(out_dir / f"{o.profile_id}.{per_fmt}", o.text, paths)
+                write_atomic(out_dir / f"{o.profile_id}{ext}", o.text, paths)
             else:
                 emit(o.text + "\n", None, paths)
             o.text = ""      # keep only the counts
@@ -232,7 +242,7 @@ def _run_batch(obj, profiles, as_of, fmt, lang, include_passed, fail_on, due_soo
     link = None
     if out_dir and sfmt == "html":
         base = Path(summary_path).parent if summary_path else Path(".")
-        link = os.path.relpath(out_dir, base).replace(os.sep, "/") + "/{id}." + per_fmt
+        link = os.path.relpath(out_dir, base).replace(os.sep, "/") + "/{id}" + ext
     text = rollup.render_html(matrix, lang, link) if sfmt == "html" else rollup.RENDERERS[sfmt](matrix, lang)
     if summary_path:
         write_atomic(summary_path, text, paths)

@@ -97,3 +97,13 @@ def test_floor_agrees_with_engine(fifty, engine):
         b = report.to_dict(evaluate(lp, engine.catalogs, engine.compiled, day, include_passed=True,
                                     matcher=matcher), "en")
         assert a == b, p
+
+
+def test_batch_other_formats_need_an_output_dir(runner, tmp_path):
+    r = runner.invoke(main, ["--lang", "en", "run", str(PROFILES), "--format", "markdown", "--jobs", "1"])
+    assert r.exit_code == 2 and "--output-dir" in r.output
+    r = runner.invoke(main, ["run", str(PROFILES / "uchinada.yaml"), str(PROFILES / "hakusan.yaml"),
+                             "--as-of", AS_OF, "--format", "markdown", "--jobs", "1", "--output-dir", str(tmp_path)])
+    assert r.exit_code == 0, r.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hakusan.md", "uchinada.md"]
+    assert "内灘町" in (tmp_path / "uchinada.md").read_text(encoding="utf-8")
