@@ -73,10 +73,7 @@ def _check(cat: Catalog, doc: yamlio.Document) -> list[GapcheckError]:
 
 def load_catalogs(directory: str | Path | None = None) -> CatalogSet:
     directory = Path(directory) if directory else paths.catalogs_dir()
-    files = sorted(p for p in directory.glob("*.yaml") if not p.name.startswith("_"))
-    if not files:
-        raise GapcheckError(f"no catalog files (*.yaml) in {directory}",
-                            f"{directory} にカタログファイル（*.yaml）がありません")
+    files = paths.yaml_files(directory, "catalog", "カタログ")
     cs = CatalogSet()
     problems: list[GapcheckError] = []
     for f in files:

@@ -36,3 +36,15 @@ def rules_dir() -> Path:
 
 def profiles_dir() -> Path:
     return data_root() / "profiles"
+
+
+def yaml_files(directory: Path, what_en: str, what_ja: str) -> list[Path]:
+    """The *.yaml files of a data folder (names starting with '_' are skipped), sorted; an error
+    naming the folder when there are none."""
+    from .errors import GapcheckError
+
+    files = sorted(p for p in Path(directory).glob("*.yaml") if not p.name.startswith("_"))
+    if not files:
+        raise GapcheckError(f"no {what_en} files (*.yaml) in {directory}",
+                            f"{directory} に{what_ja}ファイル（*.yaml）がありません")
+    return files

@@ -155,10 +155,7 @@ def _check_rule(rule: Rule, idx: int, doc: yamlio.Document, cs: CatalogSet) -> l
 
 def load_rules(cs: CatalogSet, directory: str | Path | None = None) -> RuleBook:
     directory = Path(directory) if directory else paths.rules_dir()
-    files = sorted(p for p in directory.glob("*.yaml") if not p.name.startswith("_"))
-    if not files:
-        raise GapcheckError(f"no rule files (*.yaml) in {directory}",
-                            f"{directory} にルールファイル（*.yaml）がありません")
+    files = paths.yaml_files(directory, "rule", "ルール")
     book = RuleBook()
     problems: list[GapcheckError] = []
     h = hashlib.sha256()
