@@ -221,6 +221,7 @@ def _run_batch(obj, profiles, as_of, fmt, lang, include_passed, fail_on, due_soo
                               jobs=jobs or os.cpu_count() or 1, include_passed=include_passed,
                               due_soon_days=due_soon_days)
     ok_rows, failed = [], []
+    seen_ids: dict[str, str] = {}
     show_bar = sys.stderr.isatty()
     with click.progressbar(length=len(paths), file=sys.stderr, label="gapcheck",
                            hidden=not show_bar) as bar:
@@ -230,6 +231,15 @@ def _run_batch(obj, profiles, as_of, fmt, lang, include_passed, fail_on, due_soo
                 failed.append(o)
                 click.echo(("エラー（スキップ）: " if lang == "ja" else "error (skipped): ") + o.error[lang], err=True)
                 continue
+            if o.profile_id in seen_ids:
+                # two profiles with one id would write over each other's output
+                o.ok = False
+                o.error = {"ja": f"{o.path}: id '{o.profile_id}' は {seen_ids[o.profile_id]} と重複しています（スキップ）",
+                           "en": f"{o.path}: id '{o.profile_id}' is also used by {seen_ids[o.profile_id]} (skipped)"}
+                failed.append(o)
+                click.echo(("エラー（スキップ）: " if lang == "ja" else "error (skipped): ") + o.error[lang], err=True)
+                continue
+            seen_ids[o.profile_id] = o.path
             ok_rows.append(o)
             if out_dir:
                 write_atomic(out_dir / f"{o.profile_id}{ext}", o.text, paths)

@@ -84,7 +84,8 @@ def to_dict(b: Budget, lang: str) -> dict[str, Any]:
         })
     by_area = Counter(i["area"] for i in items)
     by_action = Counter(i["action"] for i in items)
-    costs = [i["cost_estimate"] for i in items if i["cost_estimate"] is not None]
+    # one estimate per requirement, however many findings it has (not summed twice)
+    costs = list({i["requirement"]: i["cost_estimate"] for i in items if i["cost_estimate"] is not None}.values())
     span = jdate.fy_span(b.fy)
     p = b.result.profile.profile
     return {
@@ -179,7 +180,7 @@ def render_table(d: dict[str, Any], lang: str) -> str:
             out += f"免除（waiver）された指摘 {s['waived_findings']}件は計上していません\n"
     else:
         out += (f"\n{s['items']} items ({s['carry_over']} carried over). Estimates summed only where the profile "
-                f"gives one ({s['items_with_cost_estimate']} items): "
+                f"gives one ({s['items_with_cost_estimate']} requirements): "
                 + (f"{total:,} yen" if total is not None else "none given") + "\n")
         if s["undated_open_findings"]:
             out += f"{s['undated_open_findings']} open findings have no deadline and belong to no year (see gapcheck run)\n"

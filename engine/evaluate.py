@@ -266,6 +266,17 @@ def evaluate(lp: LoadedProfile, cs: CatalogSet, compiled: CompiledRules, as_of: 
     """Evaluate one profile. `matcher(facts) -> [(rule id, fact id)]` replaces durable_rules
     matching (the benchmark's plain-Python floor uses it); by default the compiled ruleset matches.
     `langs` are the languages messages are rendered in (a batch in one language renders one)."""
+    if as_of < lp.profile.as_of:
+        # the profile describes a later state than the evaluation date: its "done" would be
+        # facts from the future, so nothing could be judged
+        from .errors import GapcheckError
+
+        raise GapcheckError(
+            f"the evaluation date {as_of.isoformat()} is before the profile's as_of "
+            f"{lp.profile.as_of.isoformat()}", f"評価基準日 {as_of.isoformat()} がプロファイルのデータ時点 "
+            f"{lp.profile.as_of.isoformat()} より前です", file=lp.path, line=lp.document.line_of(("as_of",)),
+            hint_en="use an --as-of on or after the profile's as_of",
+            hint_ja="--as-of にはデータ時点以降の日付を指定してください")
     facts = build_facts(lp.profile, lp.document.data, cs, as_of, window)
     fired = matcher(facts) if matcher else match(compiled, facts, lp.path)
     session = Session(fired=fired)

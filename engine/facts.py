@@ -50,7 +50,6 @@ REQUIREMENT_FIELDS: dict[str, str] = {
 }
 PROFILE_FIELDS: dict[str, str] = {
     "data_age_days": "days between the profile's as_of and the evaluation date",
-    "as_of_in_future": "the profile's as_of is after the evaluation date",
     "plan_set": "the profile describes a DX plan",
     "plan_end_set": "the plan has an end date",
     "plan_end_days": "days from the evaluation date to the plan's last day (negative: ended)",
@@ -70,7 +69,7 @@ _ITEM_EVIDENCE = {
     "planned_past": ("planned",), "value_set": ("value",), "value_ok": ("value",),
 }
 _PROFILE_EVIDENCE = {
-    "data_age_days": ("as_of",), "as_of_in_future": ("as_of",), "plan_set": ("plan", "title"),
+    "data_age_days": ("as_of",), "plan_set": ("plan", "title"),
     "plan_end_set": ("plan", "period_end"), "plan_end_days": ("plan", "period_end"),
     "plan_ended": ("plan", "period_end"), "successor_set": ("plan", "successor"),
     "successor_adopted": ("plan", "successor", "adopted"),
@@ -209,7 +208,6 @@ def profile_fact(prof: Profile, raw: Any, as_of: _dt.date) -> Fact:
     d = {
         "kind": "profile",
         "data_age_days": (as_of - prof.as_of).days,
-        "as_of_in_future": prof.as_of > as_of,
         "plan_set": plan is not None,
         "plan_end_set": end is not None,
         "plan_end_days": (end - as_of).days if end else None,

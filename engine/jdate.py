@@ -162,7 +162,7 @@ _PATTERNS = [
     ("jy", re.compile(r"^(?P<y>\d{4})年$")),
     # 令和8年3月31日, 令和8年9月, 令和7年度(末), 令和元年, R8.3.31, H31.3.31, R8年9月
     ("eymd", re.compile(_ERA_PREFIX + r"(?P<n>\d{1,2})(?:年|[./-])(?P<m>\d{1,2})(?:月|[./-])(?P<d>\d{1,2})日?$")),
-    ("eym", re.compile(_ERA_PREFIX + r"(?P<n>\d{1,2})(?:年|[./-])(?P<m>\d{1,2})月(?P<tail>末|中)?$")),
+    ("eym", re.compile(_ERA_PREFIX + r"(?P<n>\d{1,2})(?:年(?P<m1>\d{1,2})月(?P<tail>末|中)?|[./-](?P<m2>\d{1,2}))$")),
     ("efy", re.compile(_ERA_PREFIX + r"(?P<n>\d{1,2})年度(?P<tail>末|中)?$")),
     ("ey", re.compile(_ERA_PREFIX + r"(?P<n>\d{1,2})年$")),
 ]
@@ -192,12 +192,29 @@ def _fy_spanned(text: str, fy: int, tail: str | None) -> Span:
     return Span(s.start, s.end, text)
 
 
+MIN_YEAR, MAX_YEAR = 1900, 2999   # dates gapcheck accepts (plans, deadlines, evaluation dates)
+
+
 def parse_span(value: object) -> Span:
     """Parse a date in any accepted form into the span of days it names.
 
-    Raises DateParseError for unknown or impossible forms.  Mixed forms such as
-    '2026年(令和8年)9月' are accepted when both calendars agree, and rejected when not.
+    Raises DateParseError for unknown or impossible forms, and for years outside
+    MIN_YEAR..MAX_YEAR.  Mixed forms such as '2026年(令和8年)9月' are accepted when both
+    calendars agree, and rejected when not.
     """
+    try:
+        span = _parse_span(value)
+    except DateParseError:
+        raise
+    except (ValueError, OverflowError):      # a year the calendar cannot hold (0, 10000)
+        span = Span(_dt.date.min, _dt.date.min, str(value))
+    if not (MIN_YEAR <= span.start.year and span.end.year <= MAX_YEAR):
+        raise DateParseError(str(value), f"the year is outside {MIN_YEAR}..{MAX_YEAR}",
+                             f"{MIN_YEAR}年から{MAX_YEAR}年までの日付を指定してください")
+    return span
+
+
+def _parse_span(value: object) -> Span:
     if isinstance(value, _dt.datetime):
         value = value.date()
     if isinstance(value, _dt.date):
@@ -216,6 +233,9 @@ def parse_span(value: object) -> Span:
             raise DateParseError(text, "the two calendars in this date disagree",
                                  "西暦と和暦が一致しません")
         return Span(sa.start, sa.end, text)
+    if re.match(r"^(\d{4})", s) and not MIN_YEAR <= int(s[:4]) <= MAX_YEAR:
+        raise DateParseError(text, f"the year is outside {MIN_YEAR}..{MAX_YEAR}",
+                             f"{MIN_YEAR}年から{MAX_YEAR}年までの日付を指定してください")
     for kind, pat in _PATTERNS:
         mt = pat.match(s)
         if not mt:
@@ -232,7 +252,8 @@ def parse_span(value: object) -> Span:
             d = _mkdate(text, y, int(g["m"]), int(g["d"]))
             span = Span(d, d, text)
         elif kind in ("ym", "jym", "eym"):
-            span = _month_span(text, y, int(g["m"]), tail)
+            month = g.get("m") or g.get("m1") or g.get("m2")
+            span = _month_span(text, y, int(month), tail)
         elif kind in ("jfy", "fy", "efy"):
             span = _fy_spanned(text, y, tail)
         else:  # a whole calendar year
@@ -241,7 +262,12 @@ def parse_span(value: object) -> Span:
             if kind == "ey":
                 first, _, last = ERAS[era]
                 span = Span(max(span.start, first), min(span.end, last or span.end), text)
-            _check_in_era(text, era, span)
+            if kind == "efy":
+                # a fiscal year may be named by either era it overlaps: 平成31年度(末) and
+                # 令和元年度 are both FY2019; 平成32年度 is not a fiscal year
+                _check_in_era(text, era, fy_span(y))
+            else:
+                _check_in_era(text, era, span)
         return span
     raise DateParseError(text, "not a recognised date", "日付として読み取れません")
 
@@ -274,6 +300,9 @@ def parse_fy(value: object) -> int:
     """A fiscal year from '2027', 'FY2027', 'R9', '令和9年度', '2027年度'."""
     s = normalise(str(value))
     if re.fullmatch(r"\d{4}", s):
+        if not MIN_YEAR <= int(s) <= MAX_YEAR - 1:
+            raise DateParseError(str(value), f"the year is outside {MIN_YEAR}..{MAX_YEAR - 1}",
+                                 f"{MIN_YEAR}年度から{MAX_YEAR - 1}年度までを指定してください")
         return int(s)
     m = re.fullmatch(r"(?:令和|R)(\d{1,2})(?:年度)?", s, re.I)
     if m:

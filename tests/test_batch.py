@@ -107,3 +107,16 @@ def test_batch_other_formats_need_an_output_dir(runner, tmp_path):
     assert r.exit_code == 0, r.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["hakusan.md", "uchinada.md"]
     assert "内灘町" in (tmp_path / "uchinada.md").read_text(encoding="utf-8")
+
+
+def test_duplicate_profile_ids_are_reported_not_overwritten(runner, tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    text = (PROFILES / "uchinada.yaml").read_text(encoding="utf-8")
+    (src / "a.yaml").write_text(text, encoding="utf-8")
+    (src / "b.yaml").write_text(text.replace("as_of: 2022-03-31", "as_of: 2022-04-30"), encoding="utf-8")
+    r = runner.invoke(main, ["--lang", "en", "run", str(src), "--as-of", AS_OF, "--jobs", "1",
+                             "--output-dir", str(tmp_path / "out")])
+    assert r.exit_code == 4 and "is also used by" in r.output and "b.yaml" in r.output
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["uchinada.json"]
+    assert json.loads((tmp_path / "out" / "uchinada.json").read_text(encoding="utf-8"))["profile"]["as_of"] == "2022-03-31"

@@ -113,3 +113,16 @@ def test_date_error_in_profile_names_file_line_and_forms(tmp_path):
         default_engine().run(p)
     text = e.value.render("en")
     assert "p.yaml:3" in text and "平成" in text and "令和7年度末" in text
+
+
+def test_review_regressions():
+    # era month without 月, 平成31年度末, and years the calendar cannot hold
+    assert jdate.parse_span("R8.3").end == dt.date(2026, 3, 31)
+    assert jdate.parse_deadline("平成31年度末") == dt.date(2020, 3, 31)
+    assert jdate.parse_deadline("令和元年度末") == dt.date(2020, 3, 31)
+    for bad in ("9999年度", "9999-12", "0000-01", "FY9999", "平成32年度"):
+        with pytest.raises(DateParseError):
+            jdate.parse_span(bad)
+    for bad in ("9999", "0001"):
+        with pytest.raises(DateParseError):
+            jdate.parse_fy(bad)

@@ -214,6 +214,7 @@ def render(d: dict[str, Any], **_: Any) -> bytes:
     wb.properties.language = lang
     buf = io.BytesIO()
     archive = _FixedTimeZip(buf, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
-    archive.date_time = (max(stamp.year, 1980), stamp.month, stamp.day, 0, 0, 0)
+    # a zip stores years 1980..2107 only
+    archive.date_time = (min(max(stamp.year, 1980), 2107), stamp.month, stamp.day, 0, 0, 0)
     ExcelWriter(wb, archive).save()
     return buf.getvalue()
