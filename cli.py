@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 
 import click
 
@@ -45,6 +44,8 @@ class Ctx:
 
 
 def _fail(e: BaseException, ctx: Ctx) -> None:
+    import traceback   # only on the error path: keeps start-up short
+
     if isinstance(e, GapcheckError):
         click.echo(("エラー: " if ctx.lang == "ja" else "error: ") + e.render(ctx.lang), err=True)
         sys.exit(EXIT_USAGE)
