@@ -17,7 +17,7 @@ from . import jdate, yamlio
 from .catalog import CatalogSet
 from .errors import GapcheckError
 from .models import Profile, normalise_code
-from .validation import InvalidInput, Problem, _suggest, dotted, problems_from
+from .validation import InvalidInput, Problem, _suggest, did_you_mean, dotted, problems_from
 
 
 @dataclass
@@ -29,12 +29,6 @@ class LoadedProfile:
 
 def _dict(v: Any) -> dict:
     return v if isinstance(v, dict) else {}
-
-
-def _did_you_mean(sug: str | None) -> tuple[str | None, str | None]:
-    if not sug:
-        return None, None
-    return f"did you mean '{sug}'?", f"'{sug}' の誤りではありませんか？"
 
 
 def _id_suggestion(rid: str, cat, cs: CatalogSet) -> str | None:
@@ -59,7 +53,7 @@ def reference_problems(doc: yamlio.Document, cs: CatalogSet) -> list[Problem]:
         base = ("areas", area)
         if area not in cs.catalogs:
             sug = _suggest(str(area), areas_known)
-            h_en, h_ja = _did_you_mean(sug)
+            h_en, h_ja = did_you_mean(sug)
             problems.append(Problem(
                 f"unknown area '{area}'", f"分野 '{area}' はカタログにありません",
                 file=doc.file, line=doc.line_of(base), column=doc.position(base)[1], path=dotted(base),
@@ -87,7 +81,7 @@ def reference_problems(doc: yamlio.Document, cs: CatalogSet) -> list[Problem]:
                               f"areas.{other}.{sub[0]} の下に移してください")
             else:
                 en, ja = f"'{rid}' is not a requirement of {area}", f"'{rid}' は {area} の要件ではありません"
-                h_en, h_ja = _did_you_mean(_id_suggestion(rid, cat, cs))
+                h_en, h_ja = did_you_mean(_id_suggestion(rid, cat, cs))
                 h_en = h_en or f"the IDs are listed by: gapcheck catalogs show {area}"
                 h_ja = h_ja or f"要件IDの一覧: gapcheck catalogs show {area}"
             problems.append(Problem(
@@ -101,7 +95,7 @@ def reference_problems(doc: yamlio.Document, cs: CatalogSet) -> list[Problem]:
             where = dict(file=doc.file, line=doc.line_of(path), column=doc.position(path)[1], path=dotted(path))
             if spec is None:
                 allowed = ", ".join(cat.profile_facts) or "-"
-                h_en, h_ja = _did_you_mean(_suggest(str(key), list(cat.profile_facts)))
+                h_en, h_ja = did_you_mean(_suggest(str(key), list(cat.profile_facts)))
                 problems.append(Problem(
                     f"'{key}' is not a fact the {area} catalog knows",
                     f"'{key}' は {area} で使える項目ではありません", found=key,
@@ -128,7 +122,7 @@ def reference_problems(doc: yamlio.Document, cs: CatalogSet) -> list[Problem]:
                     f"{key} has the wrong type", f"{key} の値の種類が違います", found=val,
                     expected_en=kinds[0], expected_ja=kinds[1], code="type", **where))
             elif spec.one_of and str(val) not in spec.one_of:
-                h_en, h_ja = _did_you_mean(_suggest(str(val), list(spec.one_of)))
+                h_en, h_ja = did_you_mean(_suggest(str(val), list(spec.one_of)))
                 problems.append(Problem(
                     f"{val!r} is not allowed for {key}", f"{key} に {val!r} は使えません", found=val,
                     expected_en="one of " + ", ".join(spec.one_of),

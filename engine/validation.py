@@ -161,6 +161,14 @@ def _suggest(word: str, options: list[str]) -> str | None:
     return m[0] if m else None
 
 
+def did_you_mean(sug: str | None, else_en: str | None = None,
+                 else_ja: str | None = None) -> tuple[str | None, str | None]:
+    """The (hint_en, hint_ja) pair for a suggestion, or the fallback hints when there is none."""
+    if not sug:
+        return else_en, else_ja
+    return f"did you mean '{sug}'?", f"'{sug}' の誤りではありませんか？"
+
+
 def _clean(loc: tuple) -> tuple:
     # pydantic puts union/validator branch names into loc; keep only real keys
     return tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p.startswith("function-"))))

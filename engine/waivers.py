@@ -31,7 +31,7 @@ from . import yamlio
 from .errors import GapcheckError
 from .evaluate import Result
 from .models import Day, Deadline, Strict
-from .validation import InvalidInput, Problem, _suggest, dotted, validate
+from .validation import InvalidInput, Problem, _suggest, did_you_mean, dotted, validate
 
 FINDING_ID = re.compile(r"GC-[0-9a-f]{12}")
 
@@ -132,20 +132,17 @@ def load_waivers(path: str, catalogs=None, rules=None) -> Waivers:
                 p.ja = next((ja for en, ja in _JA.items() if p.en.startswith(en)), p.ja)
             problems += e.problems
             continue
-        if rule_ids is not None and w.rule is not None and w.rule not in rule_ids:
-            sug = _suggest(w.rule, rule_ids)
+        checks = (("rule", w.rule, rule_ids, "rule", "ルール", "gapcheck rules list", "gapcheck rules list"),
+                  ("requirement", w.requirement, req_ids, "requirement", "要件",
+                   "gapcheck catalogs show AREA", "gapcheck catalogs show 分野"))
+        for key, value, known, what_en, what_ja, see_en, see_ja in checks:
+            if known is None or value is None or value in known:
+                continue
+            hint_en, hint_ja = did_you_mean(_suggest(value, known), "see: " + see_en, "一覧: " + see_ja)
             problems.append(Problem(
-                f"unknown rule '{w.rule}'", f"ルール '{w.rule}' はありません",
-                file=doc.file, line=doc.line_of(base + ("rule",)), path=dotted(base + ("rule",)),
-                hint_en=f"did you mean '{sug}'?" if sug else "see: gapcheck rules list",
-                hint_ja=f"'{sug}' の誤りではありませんか？" if sug else "一覧: gapcheck rules list"))
-        if req_ids is not None and w.requirement is not None and w.requirement not in req_ids:
-            sug = _suggest(w.requirement, req_ids)
-            problems.append(Problem(
-                f"unknown requirement '{w.requirement}'", f"要件 '{w.requirement}' はありません",
-                file=doc.file, line=doc.line_of(base + ("requirement",)), path=dotted(base + ("requirement",)),
-                hint_en=f"did you mean '{sug}'?" if sug else "see: gapcheck catalogs show AREA",
-                hint_ja=f"'{sug}' の誤りではありませんか？" if sug else "一覧: gapcheck catalogs show 分野"))
+                f"unknown {what_en} '{value}'", f"{what_ja} '{value}' はありません",
+                file=doc.file, line=doc.line_of(base + (key,)), path=dotted(base + (key,)),
+                hint_en=hint_en, hint_ja=hint_ja))
         items.append(w)
         lines.append(doc.line_of(base))
     if problems:
