@@ -196,7 +196,7 @@ def _run_batch(obj, profiles, as_of, fmt, lang, include_passed, fail_on, due_soo
     from engine.api import default_engine, resolve_as_of
     from engine.errors import GapcheckError
     from engine.models import SEVERITIES
-    from engine.output import write_atomic
+    from engine.output import commit, discard, write_atomic
 
     if output:
         raise GapcheckError("--output takes one profile; for many use --output-dir and --summary",
@@ -220,33 +220,38 @@ def _run_batch(obj, profiles, as_of, fmt, lang, include_passed, fail_on, due_soo
     ext = EXTENSIONS.get(per_fmt, "." + per_fmt)
     outcomes = batch.run_many(paths, as_of=day, lang=lang, render=batch.Renderer(per_fmt),
                               jobs=jobs or os.cpu_count() or 1, include_passed=include_passed,
-                              due_soon_days=due_soon_days)
+                              due_soon_days=due_soon_days, out_dir=out_dir, ext=ext)
     ok_rows, failed = [], []
     seen_ids: dict[str, str] = {}
     show_bar = sys.stderr.isatty()
-    with click.progressbar(length=len(paths), file=sys.stderr, label="gapcheck",
-                           hidden=not show_bar) as bar:
-        for o in outcomes:
-            bar.update(1)
-            if not o.ok:
-                failed.append(o)
-                click.echo(("エラー（スキップ）: " if lang == "ja" else "error (skipped): ") + o.error[lang], err=True)
-                continue
-            if o.profile_id in seen_ids:
-                # two profiles with one id would write over each other's output
-                o.ok = False
-                o.error = {"ja": f"{o.path}: id '{o.profile_id}' は {seen_ids[o.profile_id]} と重複しています（スキップ）",
-                           "en": f"{o.path}: id '{o.profile_id}' is also used by {seen_ids[o.profile_id]} (skipped)"}
-                failed.append(o)
-                click.echo(("エラー（スキップ）: " if lang == "ja" else "error (skipped): ") + o.error[lang], err=True)
-                continue
-            seen_ids[o.profile_id] = o.path
-            ok_rows.append(o)
-            if out_dir:
-                write_atomic(out_dir / f"{o.profile_id}{ext}", o.text, paths)
-            else:
-                emit(o.text + "\n", None, paths)
-            o.text = ""      # keep only the counts
+    try:
+        with click.progressbar(length=len(paths), file=sys.stderr, label="gapcheck",
+                               hidden=not show_bar) as bar:
+            for o in outcomes:
+                bar.update(1)
+                if not o.ok:
+                    failed.append(o)
+                    click.echo(("エラー（スキップ）: " if lang == "ja" else "error (skipped): ") + o.error[lang], err=True)
+                    continue
+                if o.profile_id in seen_ids:
+                    # two profiles with one id would write over each other's output
+                    discard(o.staged)
+                    o.ok = False
+                    o.error = {"ja": f"{o.path}: id '{o.profile_id}' は {seen_ids[o.profile_id]} と重複しています（スキップ）",
+                               "en": f"{o.path}: id '{o.profile_id}' is also used by {seen_ids[o.profile_id]} (skipped)"}
+                    failed.append(o)
+                    click.echo(("エラー（スキップ）: " if lang == "ja" else "error (skipped): ") + o.error[lang], err=True)
+                    continue
+                seen_ids[o.profile_id] = o.path
+                ok_rows.append(o)
+                if out_dir:
+                    commit(o.staged, out_dir / f"{o.profile_id}{ext}", paths)
+                else:
+                    emit(o.text + (b"\n" if isinstance(o.text, bytes) else "\n"), None, paths)
+                o.text = ""      # keep only the counts
+    finally:
+        if out_dir:
+            batch.discard_staged(out_dir)     # after an interruption: no temporary files left behind
     matrix = batch.Matrix(list(engine.catalogs.catalogs), ok_rows, failed)
     sfmt = summary_format or {".html": "html", ".htm": "html", ".csv": "csv", ".json": "json"}.get(
         Path(summary_path).suffix.lower() if summary_path else "", "table")

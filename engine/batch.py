@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import gc
 import multiprocessing
 import os
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ class Outcome:
     counts: dict[str, dict[str, int]] = field(default_factory=dict)    # area -> status -> n
     severities: dict[str, int] = field(default_factory=dict)           # open findings by severity
     error: dict[str, str] | None = None                               # {"ja": ..., "en": ...}
+    staged: str | None = None      # with out_dir: the output, written by the worker, not yet in place
 
 
 def collect(inputs: Iterable[str]) -> list[str]:
@@ -68,8 +70,7 @@ def collect(inputs: Iterable[str]) -> list[str]:
 class Renderer:
     """Picklable `render(result, lang)` for the workers: one profile's output in `fmt`.
 
-    In a batch, JSON is written compact (one line per profile: JSON Lines), which is also
-    about 2.5x faster to produce than the indented form (measured: 3.3 ms against 8.2 ms)."""
+    In a batch, JSON is written compact (one line per profile: JSON Lines), as UTF-8 bytes."""
 
     def __init__(self, fmt: str = "json"):
         self.fmt = fmt
@@ -78,9 +79,9 @@ class Renderer:
         from . import report
 
         if self.fmt == "json":
-            import json
+            from .formats.json import dumps
 
-            return json.dumps(report.to_dict(result, lang), ensure_ascii=False, separators=(",", ":"))
+            return dumps(report.to_dict(result, lang), compact=True)
         from .api import render
 
         return render(result, self.fmt, lang)
@@ -97,6 +98,9 @@ def _init_worker(options: dict) -> None:
         # forked workers inherit the parent's loaded and compiled engine; spawned ones load it
         _worker_state["engine"] = default_engine()
     _worker_state["options"] = options
+    # The catalogs, rules and compiled ruleset live as long as the process: keep them out of
+    # the cyclic garbage collector's scans (each profile allocates thousands of objects).
+    gc.freeze()
 
 
 def _run_one(path: str) -> Outcome:
@@ -115,8 +119,16 @@ def _run_one(path: str) -> Outcome:
         text = render(result, opts["lang"])
         p = result.profile.profile
         summary = report.summary(result.findings)
+        staged = None
+        if opts.get("out_dir"):
+            # written here, in parallel; the main process moves it into place (or discards it)
+            from .output import stage
+
+            staged = stage(Path(opts["out_dir"]) / f"{p.id}{opts['ext']}", text, tag=opts["tag"])
+            text = ""
         return Outcome(path, True, text, p.id, p.municipality.name, p.municipality.code,
-                       p.municipality.prefecture, summary["by_area"], summary["by_severity"])
+                       p.municipality.prefecture, summary["by_area"], summary["by_severity"],
+                       staged=staged)
     except GapcheckError as e:
         return Outcome(path, False, error={"ja": e.render("ja"), "en": e.render("en")})
     except Exception as e:  # noqa: BLE001 — one profile must not stop a batch; reported, never hidden
@@ -127,15 +139,23 @@ def _run_one(path: str) -> Outcome:
 
 def run_many(paths: list[str], *, as_of: _dt.date, lang: str, render: Callable, jobs: int = 1,
              include_passed: bool = False, due_soon_days: int = 180, waivers=None,
-             catalogs_dir=None, rules_dir=None) -> Iterator[Outcome]:
+             catalogs_dir=None, rules_dir=None, out_dir: str | os.PathLike | None = None,
+             ext: str = ".json") -> Iterator[Outcome]:
     """Evaluate every profile and yield its Outcome, in the order of `paths`.
 
     `render(result, lang) -> str | bytes` turns one Result into its output; it runs in the
     workers, so it must be a module-level function (picklable).
+
+    With `out_dir`, each worker writes its output to a temporary file in `out_dir` (named for
+    `<id><ext>`) and the Outcome carries its name in `staged` instead of the text: the caller
+    moves it into place with engine.output.commit, or discards it. Writing in the workers keeps
+    the main process from becoming the bottleneck (it would otherwise receive and write every
+    output itself). If the caller stops early, `discard_staged(out_dir)` removes what is left.
     """
     options = {"as_of": as_of, "lang": lang, "render": render, "include_passed": include_passed,
                "due_soon_days": due_soon_days, "waivers": waivers,
-               "catalogs_dir": catalogs_dir, "rules_dir": rules_dir}
+               "catalogs_dir": catalogs_dir, "rules_dir": rules_dir,
+               "out_dir": str(out_dir) if out_dir else None, "ext": ext, "tag": stage_tag()}
     jobs = max(1, min(jobs, len(paths) or 1))
     if jobs == 1:
         _init_worker(options)
@@ -147,6 +167,19 @@ def run_many(paths: list[str], *, as_of: _dt.date, lang: str, render: Callable, 
     chunk = max(1, min(16, len(paths) // (jobs * 8) or 1))
     with ctx.Pool(jobs, initializer=_init_worker, initargs=(options,)) as pool:
         yield from pool.imap(_run_one, paths, chunksize=chunk)
+
+
+def stage_tag() -> str:
+    """Marks the temporary files of this run (the main process's pid)."""
+    return f"gc{os.getpid()}"
+
+
+def discard_staged(out_dir: str | os.PathLike) -> None:
+    """Remove the temporary files this run's workers left in out_dir (after an interruption)."""
+    from .output import STAGE_SUFFIX, discard
+
+    for p in Path(out_dir).glob(f".*.{stage_tag()}.*{STAGE_SUFFIX}"):
+        discard(str(p))
 
 
 # ----------------------------------------------------------------------------- roll-up

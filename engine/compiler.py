@@ -48,9 +48,21 @@ class CompiledRules:
     name: str
     book: RuleBook
     sessions: dict[str, Session] = field(default_factory=dict)
-    # the fact fields some condition tests: only these are asserted (durable_rules serialises
-    # every matched fact to JSON for each action, so smaller facts are measurably faster)
-    fields: frozenset = frozenset()
+    # the fact fields asserted, by (fact kind, area): the fields the conditions of that area's
+    # rules test, and nothing else. durable_rules serialises every fact to JSON on the way in and
+    # every matched fact again for each action (the observers match them all), so smaller facts
+    # are measurably faster.
+    fields: dict[tuple[str, str | None], tuple[str, ...]] = field(default_factory=dict)
+
+    def payload(self, data: dict[str, Any], sid: str) -> dict[str, Any]:
+        """What is asserted for one fact: its tested fields, the session and the fact id."""
+        keys = self.fields.get((data["kind"], data.get("area")), _BASE_FIELDS)
+        out = {k: data[k] for k in keys if k in data}
+        out["sid"] = sid
+        return out
+
+
+_BASE_FIELDS = ("kind", "area", "fid")
 
 
 def _leaf(fld: str, op: str, arg: Any):
@@ -122,9 +134,11 @@ def _action(compiled: CompiledRules, rule_id: str) -> Callable:
     def action(c):
         sid = None
         try:
+            # one action per rule and session (cap): every frame belongs to the session c.s
+            sid = c.s.sid
+            fired = compiled.sessions[sid].fired
             for frame in _frames(c):
-                sid = frame.sid
-                compiled.sessions[sid].fired.append((rule_id, frame.fid))
+                fired.append((rule_id, frame.fid))
         except BaseException as e:  # recorded, raised by evaluate(): never "no finding"
             sess = compiled.sessions.get(sid) if sid is not None else None
             if sess is not None:
@@ -138,8 +152,9 @@ def _action(compiled: CompiledRules, rule_id: str) -> Callable:
 def _observer(compiled: CompiledRules) -> Callable:
     def observe(c):
         try:
+            observed = compiled.sessions[c.s.sid].observed
             for frame in _frames(c):
-                compiled.sessions[frame.sid].observed.add(frame.fid)
+                observed.add(frame.fid)
         except BaseException as e:
             _orphan_errors.append(("<observer>", f"{type(e).__name__}: {e}"))
     return observe
@@ -161,10 +176,13 @@ def compile_rules(book: RuleBook, extra_actions: dict[str, Callable] | None = No
         name = f"gapcheck_{book.digest[:12]}_{next(_counter)}"
         from .rules import iter_conditions
 
-        used = {"kind", "area", "sid", "fid"}
+        used: dict[tuple[str, str | None], set[str]] = {}
         for rule in book.rules:
-            used.update(f for f, _, _, _ in iter_conditions(rule.when, ()) if f)
-        compiled = CompiledRules(name=name, book=book, fields=frozenset(used))
+            key = (rule.fact, rule.catalog if rule.fact == "requirement" else None)
+            used.setdefault(key, set(_BASE_FIELDS)).update(
+                f for f, _, _, _ in iter_conditions(rule.when, ()) if f)
+        compiled = CompiledRules(name=name, book=book,
+                                 fields={k: tuple(sorted(v)) for k, v in used.items()})
         with dr.ruleset(name):
             for kind in ("requirement", "profile"):
                 dr.when_all(dr.cap(MATCH_CAP), dr.m.kind == kind)(_observer(compiled))

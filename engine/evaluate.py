@@ -104,8 +104,11 @@ def _placeholders(template: str) -> tuple[str, ...]:
 
 def render_message(template: str, fact: Fact, lang: str, extra: dict[str, Any]) -> str:
     """Fill a rule's message template; only the placeholders it uses are formatted."""
+    names = _placeholders(template)
+    if not names:
+        return template
     vals = {}
-    for name in _placeholders(template):
+    for name in names:
         for source in (extra, fact.context, fact.data):
             if name in source:
                 vals[name] = _label(source[name], lang)
@@ -142,28 +145,47 @@ def _condition_fields(rule: Rule) -> tuple[str, ...]:
     return hit[1]
 
 
+@functools.lru_cache(maxsize=65536)
+def _dotted(path: tuple) -> str:
+    return dotted(path)
+
+
 def _evidence(rule: Rule, fact: Fact, lp: LoadedProfile) -> list[dict[str, Any]]:
     used = _condition_fields(rule) if fact.data["kind"] != "requirement" else \
         ("status",) + _condition_fields(rule)
     seen, out = set(), []
     raw = lp.document.data
+    positions = lp.document.positions
     for f in used:
         ev = fact.evidence(f, raw)
         if ev is None:
             continue
         path, value = ev
-        key = dotted(path)
+        key = _dotted(tuple(path))
         if key in seen:
             continue
         seen.add(key)
-        present = lp.document.positions.get(tuple(path)) is not None
+        pos = positions.get(tuple(path))
+        present = pos is not None
         out.append({"path": key, "value": value if present else None,
-                    "line": lp.document.line_of(path) if present else None,
+                    "line": pos[0] if present else None,
                     "present": present})
     return out
 
 
 LANGS = ("ja", "en")
+
+
+def _rule_refs(rule: Rule) -> list[dict[str, Any]]:
+    hit = _refs_cache.get(id(rule))
+    if hit is None or hit[0] is not rule:
+        hit = _refs_cache[id(rule)] = (rule, [
+            {"source": "rule", "title": r, "locator": None, "date": None,
+             "url": r if r.startswith("http") else None} for r in rule.references])
+    return hit[1]
+
+
+_refs_cache: dict[int, tuple[Rule, list[dict[str, Any]]]] = {}
 
 
 def _make(rule: Rule, fact: Fact, req_id: str, lp: LoadedProfile, cs: CatalogSet,
@@ -194,8 +216,7 @@ def _make(rule: Rule, fact: Fact, req_id: str, lp: LoadedProfile, cs: CatalogSet
     if fact.item is not None and ctx.get("extended_deadline") and fact.data.get("extended"):
         from .catalog import cite
         refs += cite(cat, item.extended_deadline.citation)
-    refs += [{"source": "rule", "title": r, "locator": None, "date": None,
-              "url": r if r.startswith("http") else None} for r in rule.references]
+    refs += _rule_refs(rule)
     st = lp.profile.areas.get(cat.area)
     item_state = st.items.get(req_id) if st else None
     return Finding(
@@ -229,12 +250,7 @@ def match(compiled: CompiledRules, facts: list[Fact], label: str) -> list[tuple[
     sid = f"s{next(_sids)}"
     session = Session()
     compiled.sessions[sid] = session
-    keep = compiled.fields
-    payload = []
-    for f in facts:
-        d = {k: v for k, v in f.data.items() if k in keep}
-        d["sid"] = sid
-        payload.append(d)
+    payload = [compiled.payload(f.data, sid) for f in facts]
     try:
         state = dr.assert_facts(compiled.name, payload)
     except Exception as e:
@@ -281,7 +297,8 @@ def evaluate(lp: LoadedProfile, cs: CatalogSet, compiled: CompiledRules, as_of: 
     fired = matcher(facts) if matcher else match(compiled, facts, lp.path)
     session = Session(fired=fired)
     book = compiled.book
-    rules = {r.id: r for r in book.rules}
+    rules, rule_files = _book_index(book)
+    area_order, req_order = _catalog_order(cs)
     by_fid = {f.data["fid"]: f for f in facts}
     findings: list[Finding] = []
     hit: set[str] = set()     # requirements some rule reported on (a profile rule counts too)
@@ -302,10 +319,30 @@ def evaluate(lp: LoadedProfile, cs: CatalogSet, compiled: CompiledRules, as_of: 
     for f in facts:
         if f.data["kind"] == "requirement" and f.data["req_id"] not in hit:
             findings.append(_unmatched(f, lp, cs, as_of, langs))
-    order = {rid: i for i, rid in enumerate(cs.items)}
     findings.sort(key=lambda x: (STATUS_ORDER[x.status], SEVERITY_ORDER[x.severity],
-                                 list(cs.catalogs).index(x.area), order[x.requirement], x.rule))
+                                 area_order[x.area], req_order[x.requirement], x.rule))
     return Result(profile=lp, as_of=as_of, findings=findings, catalogs=cs,
                   rules_version=book.version, due_soon_days=window,
-                  rule_files=[{"path": f"{Path(f).parent.name}/{Path(f).name}", "sha256": d.sha256}
-                              for f, d in sorted(book.documents.items(), key=lambda kv: Path(kv[0]).name)])
+                  rule_files=[dict(f) for f in rule_files])
+
+
+_index_cache: dict[int, tuple[Any, Any]] = {}
+
+
+def _book_index(book) -> tuple[dict[str, Rule], list[dict[str, str]]]:
+    """Rules by id and the rule files with their digests (once per rule book, not per profile)."""
+    hit = _index_cache.get(id(book))
+    if hit is None or hit[0] is not book:
+        files = [{"path": f"{Path(f).parent.name}/{Path(f).name}", "sha256": d.sha256}
+                 for f, d in sorted(book.documents.items(), key=lambda kv: Path(kv[0]).name)]
+        hit = _index_cache[id(book)] = (book, ({r.id: r for r in book.rules}, files))
+    return hit[1]
+
+
+def _catalog_order(cs: CatalogSet) -> tuple[dict[str, int], dict[str, int]]:
+    """Positions of areas and requirements in catalog order (for sorting findings)."""
+    hit = _index_cache.get(id(cs))
+    if hit is None or hit[0] is not cs:
+        hit = _index_cache[id(cs)] = (cs, ({a: i for i, a in enumerate(cs.catalogs)},
+                                           {rid: i for i, rid in enumerate(cs.items)}))
+    return hit[1]

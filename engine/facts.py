@@ -142,49 +142,102 @@ def _value_ok(item: Item, value: Any) -> bool | None:
     return True
 
 
-def requirement_fact(item: Item, area: str, prof: Profile, raw: Any, as_of: _dt.date,
-                     window: int, scope_count: int | None, area_count: int,
-                     attr_keys: list[str] = (), fact_keys: list[str] = ()) -> Fact:
+@dataclass
+class _ItemPlan:
+    """What a requirement fact takes from the catalog alone (the same for every profile on one
+    evaluation date): built once per batch, not once per profile and requirement."""
+
+    item: Item
+    area: str
+    base: tuple
+    static: dict[str, Any]            # the item's fields, with its ordinary deadline
+    extended: dict[str, Any] | None   # the deadline fields when the extended deadline applies
+    scope_kind_count: int             # requirements of the same kind in the area
+
+
+def _deadline_fields(deadline: _dt.date | None, as_of: _dt.date, window: int) -> dict[str, Any]:
+    days = (deadline - as_of).days if deadline else None
+    return {"has_deadline": deadline is not None, "deadline_days": days,
+            "deadline_status": deadline_status(days, window),
+            "deadline_class": jdate.deadline_class(deadline, as_of)}
+
+
+def _plan(cs: CatalogSet, as_of: _dt.date, window: int) -> list[tuple[str, list[_ItemPlan], tuple, tuple]]:
+    """Per area: the live requirements' plans, the attr keys and the area fact keys."""
+    key = (id(cs), as_of, window)
+    hit = _plans.get(key)
+    if hit is not None and hit[0] is cs:
+        return hit[1]
+    out = []
+    for area, cat in cs.catalogs.items():
+        # Profiles describe municipalities: prefectural requirements are out of their scope, and
+        # withdrawn requirements no longer apply.
+        live = [it for it in cat.items if not (it.withdrawn and it.withdrawn <= as_of)
+                and it.level != "prefectural"]
+        kinds: dict[str, int] = {}
+        for it in live:
+            kinds[it.kind] = kinds.get(it.kind, 0) + 1
+        attr_keys = tuple(sorted({k for it in cat.items for k in it.attrs}))
+        fact_keys = tuple(sorted(cat.profile_facts))
+        plans = []
+        for it in live:
+            static = {
+                "kind": "requirement",
+                "area": area, "req_id": it.id, "req_kind": it.kind, "group": it.group,
+                "level": it.level, "obligation": it.obligation,
+                **_deadline_fields(it.deadline, as_of, window),
+                "in_force": it.effective_from is None or it.effective_from <= as_of,
+                "has_extended_deadline": it.extended_deadline is not None, "extended": False,
+                "expects_value": it.expect is not None,
+            }
+            for k in attr_keys:
+                static["attr_" + k] = it.attrs.get(k)
+            ext = None
+            if it.extended_deadline is not None:
+                ext = {**_deadline_fields(it.extended_deadline.deadline, as_of, window), "extended": True}
+            plans.append(_ItemPlan(it, area, ("areas", area, "items", it.id), static, ext, kinds[it.kind]))
+        out.append((area, plans, attr_keys, fact_keys))
+    _plans.clear()
+    _plans[key] = (cs, out)
+    return out
+
+
+_plans: dict[tuple, tuple[CatalogSet, list]] = {}
+
+
+def requirement_fact(plan: _ItemPlan, prof: Profile, raw: Any, as_of: _dt.date,
+                     scope: set[str] | None, scope_count: int | None, fact_keys: tuple = ()) -> Fact:
     """The fact for one requirement. Every attr and area fact the catalog knows is present
     (null when not given), so conditions on them behave the same for every requirement."""
+    item, area = plan.item, plan.area
     state = prof.areas.get(area)
     st = state.items.get(item.id) if state else None
-    base = ("areas", area, "items", item.id)
 
-    extended = bool(st and st.designated and item.extended_deadline)
-    deadline = item.extended_deadline.deadline if extended else item.deadline
-    days = (deadline - as_of).days if deadline else None
-    status = st.status if st else "unknown"
+    d = dict(plan.static)
+    extended = bool(st is not None and st.designated and plan.extended is not None)
+    if extended:
+        d.update(plan.extended)
+        deadline = item.extended_deadline.deadline
+    else:
+        deadline = item.deadline
+    status = st.status if st is not None else "unknown"
     planned_after = None
     planned_past = False
-    if st and st.planned is not None:
+    if st is not None and st.planned is not None:
         planned_past = st.planned.end < as_of
         if deadline is not None:
             planned_after = st.planned.start > deadline
-    scope = state.plan_scope if state else None
-
-    d: dict[str, Any] = {
-        "kind": "requirement",
-        "area": area, "req_id": item.id, "req_kind": item.kind, "group": item.group,
-        "level": item.level, "obligation": item.obligation,
-        "has_deadline": deadline is not None, "deadline_days": days,
-        "deadline_status": deadline_status(days, window),
-        "deadline_class": jdate.deadline_class(deadline, as_of),
-        "in_force": item.effective_from is None or item.effective_from <= as_of,
-        "has_extended_deadline": item.extended_deadline is not None, "extended": extended,
-        "status": status, "stated": status != "unknown",
-        "designated": st.designated if st else None,
-        "planned_set": bool(st and st.planned is not None),
-        "planned_after_deadline": planned_after, "planned_past": planned_past,
-        "expects_value": item.expect is not None,
-        "value_set": bool(st and st.value is not None),
-        "value_ok": _value_ok(item, st.value if st else None),
-        "plan_scope_set": scope is not None,
-        "in_plan": (item.id in scope) if scope is not None else None,
-        "data_age_days": (as_of - prof.as_of).days,
-    }
-    for k in attr_keys:
-        d["attr_" + k] = item.attrs.get(k)
+    d["status"] = status
+    d["stated"] = status != "unknown"
+    d["designated"] = st.designated if st is not None else None
+    d["planned_set"] = st is not None and st.planned is not None
+    d["planned_after_deadline"] = planned_after
+    d["planned_past"] = planned_past
+    d["value_set"] = st is not None and st.value is not None
+    d["value_ok"] = _value_ok(item, st.value) if st is not None else None
+    d["plan_scope_set"] = scope is not None
+    d["in_plan"] = (item.id in scope) if scope is not None else None
+    d["data_age_days"] = (as_of - prof.as_of).days
     for k in fact_keys:
         v = state.facts.get(k) if state else None
         d["area_" + k] = v.start.isoformat() if isinstance(v, jdate.Span) else v
@@ -193,12 +246,13 @@ def requirement_fact(item: Item, area: str, prof: Profile, raw: Any, as_of: _dt.
         "deadline": deadline, "original_deadline": item.deadline,
         "extended_deadline": item.extended_deadline.deadline if item.extended_deadline else None,
         "planned": st.planned if st else None, "value": st.value if st else None,
-        "expected": item.expect, "plan_count": scope_count, "catalog_count": area_count,
+        "expected": item.expect, "plan_count": scope_count, "catalog_count": plan.scope_kind_count,
         "department": (st.department if st and st.department else item.department),
         "cost_estimate": st.cost_estimate if st else None,
     }
+    base = plan.base
     return Fact(d, ctx, item, base=base, shorthand=isinstance(_raw(raw, base), str),
-                scope_label=None if scope is None else f"{scope_count} of {area_count}")
+                scope_label=None if scope is None else f"{scope_count} of {plan.scope_kind_count}")
 
 
 def profile_fact(prof: Profile, raw: Any, as_of: _dt.date) -> Fact:
@@ -224,24 +278,18 @@ def build_facts(prof: Profile, raw: Any, cs: CatalogSet, as_of: _dt.date,
                 window: int = DUE_SOON_DAYS) -> list[Fact]:
     """All facts for one profile, in catalog order (deterministic)."""
     facts = [profile_fact(prof, raw, as_of)]
-    for area, cat in cs.catalogs.items():
-        # Profiles describe municipalities: prefectural requirements are out of their scope, and
-        # withdrawn requirements no longer apply.
-        live = [it for it in cat.items if not (it.withdrawn and it.withdrawn <= as_of)
-                and it.level != "prefectural"]
+    for area, plans, _attr_keys, fact_keys in _plan(cs, as_of, window):
         state = prof.areas.get(area)
         scope = set(state.plan_scope) if state and state.plan_scope is not None else None
         # plan coverage counts requirements of the same kind (e.g. 17 of 20 systems)
-        kinds: dict[str, list[Item]] = {}
-        for it in live:
-            kinds.setdefault(it.kind, []).append(it)
-        covered = {k: (len([i for i in v if i.id in scope]) if scope is not None else None)
-                   for k, v in kinds.items()}
-        attr_keys = sorted({k for it in cat.items for k in it.attrs})
-        fact_keys = sorted(cat.profile_facts)
-        for item in live:
-            facts.append(requirement_fact(item, area, prof, raw, as_of, window,
-                                          covered[item.kind], len(kinds[item.kind]), attr_keys, fact_keys))
+        covered: dict[str, int] = {}
+        if scope is not None:
+            for p in plans:
+                covered[p.item.kind] = covered.get(p.item.kind, 0) + (p.item.id in scope)
+        for p in plans:
+            facts.append(requirement_fact(p, prof, raw, as_of, scope,
+                                          covered.get(p.item.kind, 0) if scope is not None else None,
+                                          fact_keys))
     for i, f in enumerate(facts):
         f.data["fid"] = i
     return facts

@@ -10,6 +10,7 @@ span's last day, a planned start its first day.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -126,6 +127,7 @@ def wareki_year(year: int, on: _dt.date | None = None) -> str:
     return f"{year}年"
 
 
+@functools.lru_cache(maxsize=1024)
 def fy_label(fy: int, lang: str = "ja") -> str:
     """令和7年度 / FY2025 (Apr 2025–Mar 2026)."""
     if lang == "en":
@@ -138,6 +140,7 @@ def fy_label(fy: int, lang: str = "ja") -> str:
     return wareki_year(fy, start).replace("年", "年度")
 
 
+@functools.lru_cache(maxsize=4096)
 def date_label(d: _dt.date | None, lang: str = "ja") -> str:
     """'2026-03-31 (令和8年3月31日)' in Japanese, ISO in English."""
     if d is None:

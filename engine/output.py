@@ -24,9 +24,13 @@ def write_atomic(path: str | os.PathLike, data: str | bytes, inputs: list[str] =
     over any file read as input in this process (profiles, catalogs, rules, waivers). With
     overwrite=False an existing file is never replaced (exit 2), even if it appears meanwhile.
     """
+    _check_target(Path(path), inputs, overwrite)
+    commit(stage(path, data), path, inputs, overwrite=overwrite)
+
+
+def _check_target(target: Path, inputs, overwrite: bool) -> None:
     from .yamlio import loaded_files
 
-    target = Path(path)
     # Only an existing file can be an input; stat it once and compare identities (a batch
     # writes thousands of new files, and checking each against every input was quadratic).
     ident = _identity(target)
@@ -44,12 +48,23 @@ def write_atomic(path: str | os.PathLike, data: str | bytes, inputs: list[str] =
                             "ファイルがすでにあります。上書きしません", file=str(target),
                             hint_en="choose another file name, or move the old file away first",
                             hint_ja="別のファイル名を指定するか、既存のファイルを移動してください")
+
+
+STAGE_SUFFIX = ".gapcheck-tmp"
+
+
+def stage(path: str | os.PathLike, data: str | bytes, tag: str = "") -> str:
+    """Write `data` to a new temporary file beside `path` (synced to disk) and return its name.
+
+    `commit` then moves it into place; a batch's workers stage their outputs in parallel and
+    the main process commits them in input order."""
+    target = Path(path)
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
         raise GapcheckError("the output folder does not exist", "出力先のフォルダがありません", file=str(target))
     raw = data.encode("utf-8") if isinstance(data, str) else data
     try:
-        fd, tmp = tempfile.mkstemp(prefix="." + target.name + ".", suffix=".tmp", dir=parent)
+        fd, tmp = tempfile.mkstemp(prefix="." + target.name + "." + (tag + "." if tag else ""), suffix=STAGE_SUFFIX, dir=parent)
     except OSError as e:
         raise GapcheckError(f"cannot write in the output folder: {e.strerror}",
                             f"出力先のフォルダに書き込めません: {e.strerror}", file=str(target)) from None
@@ -65,20 +80,40 @@ def write_atomic(path: str | os.PathLike, data: str | bytes, inputs: list[str] =
             fh.write(raw)
             fh.flush()
             os.fsync(fh.fileno())
+    except BaseException as e:
+        discard(tmp)
+        if isinstance(e, OSError):
+            raise GapcheckError(f"cannot write the output: {e.strerror or e}; the old file (if any) is unchanged",
+                                f"出力を書き込めません: {e.strerror or e}。既存のファイルは変更されていません",
+                                file=str(target)) from None
+        raise
+    return tmp
+
+
+def commit(tmp: str, path: str | os.PathLike, inputs: list[str] = (), *, overwrite: bool = True) -> None:
+    """Move a staged file into place (atomically); the staged file is gone afterwards either way."""
+    target = Path(path)
+    try:
+        _check_target(target, inputs, overwrite)
         if overwrite:
             os.replace(tmp, target)
         else:
             _place_new(tmp, target)
     except BaseException as e:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        discard(tmp)
         if isinstance(e, OSError) and not isinstance(e, FileExistsError):
             raise GapcheckError(f"cannot write the output: {e.strerror or e}; the old file (if any) is unchanged",
                                 f"出力を書き込めません: {e.strerror or e}。既存のファイルは変更されていません",
                                 file=str(target)) from None
         raise
+
+
+def discard(tmp: str | None) -> None:
+    if tmp:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
 
 
 def _place_new(tmp: str, target: Path) -> None:

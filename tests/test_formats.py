@@ -373,3 +373,18 @@ def test_no_findings_renders_in_every_format(models):
         out = render_dict(d, fmt)
         assert PARSERS[fmt](out, "en") == [], fmt
     assert "No findings" in render_dict(d, "table") and "No findings" in render_dict(d, "html")
+
+
+def test_json_bytes_are_the_standard_librarys(models):
+    """The JSON format is encoded with orjson for speed; its bytes must stay exactly those of
+    json.dumps (indented, and compact for batch JSON Lines), so files written before and after
+    compare equal and any JSON tool reads them the same."""
+    from engine.formats.json import dumps
+
+    for key, d in models.items():
+        assert render_dict(d, "json") == json.dumps(d, ensure_ascii=False, indent=2) + "\n", key
+        assert dumps(d, compact=True) == json.dumps(d, ensure_ascii=False, separators=(",", ":")).encode(), key
+    # non-ASCII, nesting, empty containers, null, booleans, big and negative integers, escapes
+    odd = {"名前": "内灘町\u3000\"引用\"\\改行\n", "e": [], "o": {}, "n": None, "t": True,
+           "i": -2**53, "nested": [{"a": [1, {"b": []}]}], "ctl": "\x00\x1f\u2028"}
+    assert render_dict(odd, "json") == json.dumps(odd, ensure_ascii=False, indent=2) + "\n"
