@@ -196,7 +196,7 @@ def _run_batch(obj, profiles, as_of, fmt, lang, include_passed, fail_on, due_soo
     from engine.api import default_engine, resolve_as_of
     from engine.errors import GapcheckError
     from engine.models import SEVERITIES
-    from engine.output import commit, discard, write_atomic
+    from engine.output import commit, discard, sync_all, write_atomic
 
     if output:
         raise GapcheckError("--output takes one profile; for many use --output-dir and --summary",
@@ -223,6 +223,7 @@ def _run_batch(obj, profiles, as_of, fmt, lang, include_passed, fail_on, due_soo
                               due_soon_days=due_soon_days, out_dir=out_dir, ext=ext)
     ok_rows, failed = [], []
     seen_ids: dict[str, str] = {}
+    staged: list[tuple[str, Path]] = []
     show_bar = sys.stderr.isatty()
     try:
         with click.progressbar(length=len(paths), file=sys.stderr, label="gapcheck",
@@ -245,10 +246,16 @@ def _run_batch(obj, profiles, as_of, fmt, lang, include_passed, fail_on, due_soo
                 seen_ids[o.profile_id] = o.path
                 ok_rows.append(o)
                 if out_dir:
-                    commit(o.staged, out_dir / f"{o.profile_id}{ext}", paths)
+                    staged.append((o.staged, out_dir / f"{o.profile_id}{ext}"))
                 else:
                     emit(o.text + (b"\n" if isinstance(o.text, bytes) else "\n"), None, paths)
                 o.text = ""      # keep only the counts
+        if staged:
+            # the workers wrote every output beside its place: sync once, then move each into
+            # place (atomic renames; an interrupted run leaves the old files as they were)
+            sync_all()
+            for tmp, target in staged:
+                commit(tmp, target, paths)
     finally:
         if out_dir:
             batch.discard_staged(out_dir)     # after an interruption: no temporary files left behind

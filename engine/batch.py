@@ -124,7 +124,7 @@ def _run_one(path: str) -> Outcome:
             # written here, in parallel; the main process moves it into place (or discards it)
             from .output import stage
 
-            staged = stage(Path(opts["out_dir"]) / f"{p.id}{opts['ext']}", text, tag=opts["tag"])
+            staged = stage(Path(opts["out_dir"]) / f"{p.id}{opts['ext']}", text, tag=opts["tag"], sync=False)
             text = ""
         return Outcome(path, True, text, p.id, p.municipality.name, p.municipality.code,
                        p.municipality.prefecture, summary["by_area"], summary["by_severity"],
@@ -147,10 +147,11 @@ def run_many(paths: list[str], *, as_of: _dt.date, lang: str, render: Callable, 
     workers, so it must be a module-level function (picklable).
 
     With `out_dir`, each worker writes its output to a temporary file in `out_dir` (named for
-    `<id><ext>`) and the Outcome carries its name in `staged` instead of the text: the caller
-    moves it into place with engine.output.commit, or discards it. Writing in the workers keeps
-    the main process from becoming the bottleneck (it would otherwise receive and write every
-    output itself). If the caller stops early, `discard_staged(out_dir)` removes what is left.
+    `<id><ext>`, not yet synced to disk) and the Outcome carries its name in `staged` instead of
+    the text: the caller syncs (engine.output.sync_all) and moves them into place with
+    engine.output.commit, or discards them. Writing in the workers keeps the main process from
+    becoming the bottleneck (it would otherwise receive and write every output itself). If the
+    caller stops early, `discard_staged(out_dir)` removes what is left.
     """
     options = {"as_of": as_of, "lang": lang, "render": render, "include_passed": include_passed,
                "due_soon_days": due_soon_days, "waivers": waivers,

@@ -205,6 +205,11 @@ def parse_span(value: object) -> Span:
     MIN_YEAR..MAX_YEAR.  Mixed forms such as '2026年(令和8年)9月' are accepted when both
     calendars agree, and rejected when not.
     """
+    key = (type(value), value) if isinstance(value, (str, int)) else None
+    if key is not None:
+        hit = _spans.get(key)
+        if hit is not None:
+            return hit
     try:
         span = _parse_span(value)
     except DateParseError:
@@ -214,7 +219,12 @@ def parse_span(value: object) -> Span:
     if not (MIN_YEAR <= span.start.year and span.end.year <= MAX_YEAR):
         raise DateParseError(str(value), f"the year is outside {MIN_YEAR}..{MAX_YEAR}",
                              f"{MIN_YEAR}年から{MAX_YEAR}年までの日付を指定してください")
+    if key is not None and len(_spans) < 8192:
+        _spans[key] = span       # Span is frozen; the same text names the same days
     return span
+
+
+_spans: dict[tuple[type, object], Span] = {}
 
 
 def _parse_span(value: object) -> Span:

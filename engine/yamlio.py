@@ -338,9 +338,7 @@ class _Builder:
                 self.in_alias -= 1
             return self.scalar(node)
         if node.tag not in _COLLECTION_TAGS:
-            raise GapcheckError(f"unsupported YAML tag {node.tag}", f"使用できないYAMLのタグです: {node.tag}",
-                                file=self.file, line=node.start_mark.line + 1, column=node.start_mark.column + 1,
-                                hint_en="remove the tag (!!...)", hint_ja="タグ（!!...）を削除してください")
+            raise self._tag_error(node)
         self.open_nodes.add(id(node))
         try:
             if isinstance(node, yaml.MappingNode):
@@ -350,6 +348,11 @@ class _Builder:
             self.open_nodes.discard(id(node))
             if alias:
                 self.in_alias -= 1
+
+    def _tag_error(self, node: yaml.Node) -> GapcheckError:
+        return GapcheckError(f"unsupported YAML tag {node.tag}", f"使用できないYAMLのタグです: {node.tag}",
+                             file=self.file, line=node.start_mark.line + 1, column=node.start_mark.column + 1,
+                             hint_en="remove the tag (!!...)", hint_ja="タグ（!!...）を削除してください")
 
     def mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict:
         merged: dict = {}
@@ -411,6 +414,26 @@ class _Builder:
             raise GapcheckError(f"unreadable YAML value: {e}", f"読み取れないYAMLの値です: {e}",
                                 file=self.file, line=node.start_mark.line + 1,
                                 column=node.start_mark.column + 1) from None
+
+
+class _PlainBuilder(_Builder):
+    """The same result as _Builder for a document without anchors (no '&' in its text), which
+    therefore has no aliases: no alias bookkeeping per node (the common case; about twice as
+    fast, measured on generated profiles)."""
+
+    def build(self, node: yaml.Node, path: Path, depth: int = 0) -> Any:
+        if depth > MAX_DEPTH:
+            raise _too_deep(self.file, node.start_mark)
+        if path not in self.positions:
+            self.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        cls = node.__class__
+        if cls is yaml.ScalarNode:
+            return self.scalar(node)
+        if node.tag not in _COLLECTION_TAGS:
+            raise self._tag_error(node)
+        if cls is yaml.MappingNode:
+            return self.mapping(node, path, depth)
+        return [self.build(v, path + (i,), depth + 1) for i, v in enumerate(node.value)]
 
 
 def _dotted(path: tuple) -> str:
@@ -487,7 +510,7 @@ def parse(text: str, file: str) -> Document:
                             file=file, line=1,
                             hint_en="a YAML mapping (key: value lines) is expected",
                             hint_ja="「キー: 値」形式のYAMLを記述してください")
-    b = _Builder(file)
+    b = _PlainBuilder(file) if "&" not in text else _Builder(file)
     try:
         data = b.build(nodes[0], ())
     except RecursionError:

@@ -1,0 +1,75 @@
+"""The YAML reader's two builders give the same data, positions and notes.
+
+Documents without anchors ('&') are built without alias bookkeeping (_PlainBuilder); every
+other document by _Builder, which bounds alias expansion. Both must read any document alike."""
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from engine import yamlio
+from tests.conftest import ROOT
+
+FILES = sorted(p for d in ("profiles", "catalogs", "rules") for p in (ROOT / d).rglob("*.yaml"))
+
+TRICKY = [
+    "a: 1\nb: [1, 2, {c: d}]\n",
+    "base: {x: 1, y: 2}\nmerged:\n  <<: {x: 9, z: 3}\n  y: 4\n",
+    "ＩＤ: ｘ\nlist:\n  - ＢＳ－ＪＵＫＩ: done\n",
+    "dates: [2026-03-31, 令和8年度, R8.3]\nnulls: [~, null, '']\nbools: [true, no, 'yes']\n",
+    "nested:\n  - - - 1\n      - 2\n  - {}\n  - []\n",
+    "s: !!str 12\nf: 1.5\ni: 0x1F\n",
+]
+
+
+def both(text: str):
+    nodes = yamlio._compose(text)
+    out = []
+    for cls in (yamlio._Builder, yamlio._PlainBuilder):
+        b = cls("f.yaml")
+        out.append((b.build(nodes[0], ()), b.positions, b.notes))
+    return out
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_builders_agree_on_every_shipped_file(path):
+    plain, careful = both(path.read_text(encoding="utf-8"))
+    assert plain == careful
+    assert plain[1], "positions were recorded"
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_builders_agree_on_tricky_documents(text):
+    plain, careful = both(text)
+    assert plain == careful
+
+
+def test_the_plain_builder_is_used_only_without_anchors():
+    assert yamlio.parse("a: 1\nb: 2\n", "f").data == {"a": 1, "b": 2}
+    # with an anchor the careful builder runs and still bounds alias expansion
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+        for p, c in zip("abcdefg", "bcdefgh"))
+    with pytest.raises(yamlio.GapcheckError):
+        yamlio.parse(bomb, "f")
+
+
+keys = st.text(alphabet="abcＡＢ１-_ 　", min_size=1, max_size=4)
+scalars = st.one_of(st.integers(-5, 5), st.booleans(), st.none(), st.text(alphabet="xyz令和8年度", max_size=5))
+trees = st.recursive(scalars, lambda kids: st.one_of(st.lists(kids, max_size=3),
+                                                     st.dictionaries(keys, kids, max_size=3)), max_leaves=12)
+
+
+def outcome(cls, text):
+    b = cls("f.yaml")
+    try:
+        return "ok", b.build(yamlio._compose(text)[0], ()), b.positions, b.notes
+    except yamlio.GapcheckError as e:       # e.g. two keys that read alike (ａ and a)
+        return "error", e.render("en")
+
+
+@settings(max_examples=300, deadline=None)
+@given(trees)
+def test_builders_agree_on_generated_documents(tree):
+    import yaml
+
+    text = yaml.safe_dump({"root": tree}, allow_unicode=True)
+    assert outcome(yamlio._PlainBuilder, text) == outcome(yamlio._Builder, text)
