@@ -270,9 +270,9 @@ def match(compiled: CompiledRules, facts: list[Fact], label: str) -> list[tuple[
     if errors:
         lines = "; ".join(f"{r}: {e}" for r, e in errors)
         raise EngineError(f"a rule action failed while evaluating {label}: {lines}")
-    missing = [f.data["fid"] for f in facts if f.data["fid"] not in session.observed]
-    if missing:
-        raise EngineError(f"{len(missing)} fact(s) of {label} never reached the rule engine")
+    if session.observed != len(facts):
+        raise EngineError(f"{len(facts) - session.observed} of {len(facts)} fact(s) of {label} "
+                          "never reached the rule engine")
     return session.fired
 
 

@@ -82,7 +82,6 @@ class Fact:
     context: dict[str, Any] = field(default_factory=dict)                 # extra values for messages
     item: Item | None = None
     base: tuple | None = None          # areas.<area>.items.<ID> for requirement facts
-    shorthand: bool = False            # the profile wrote `ID: status`
     scope_label: str | None = None     # "17 of 20" when the area lists its plan scope
 
     def evidence(self, fld: str, raw: Any) -> tuple[tuple, Any] | None:
@@ -91,8 +90,10 @@ class Fact:
             path = _PROFILE_EVIDENCE.get(fld)
             return (path, _raw(raw, path)) if path else None
         area = self.data["area"]
-        if fld in ("status", "stated") and self.shorthand:
-            return self.base, _raw(raw, self.base)
+        if fld in ("status", "stated"):
+            written = _raw(raw, self.base)
+            if isinstance(written, str):          # the profile wrote `ID: status`
+                return self.base, written
         if fld in _ITEM_EVIDENCE:
             path = self.base + _ITEM_EVIDENCE[fld]
             return path, _raw(raw, path)
@@ -251,8 +252,7 @@ def requirement_fact(plan: _ItemPlan, prof: Profile, raw: Any, as_of: _dt.date,
         "cost_estimate": st.cost_estimate if st else None,
     }
     base = plan.base
-    return Fact(d, ctx, item, base=base, shorthand=isinstance(_raw(raw, base), str),
-                scope_label=None if scope is None else f"{scope_count} of {plan.scope_kind_count}")
+    return Fact(d, ctx, item, base=base, scope_label=None if scope is None else f"{scope_count} of {plan.scope_kind_count}")
 
 
 def profile_fact(prof: Profile, raw: Any, as_of: _dt.date) -> Fact:

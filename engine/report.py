@@ -59,14 +59,29 @@ def inputs(result: Result) -> list[dict[str, Any]]:
     """Every input file of the run with its sha256: profile, catalogs, rule files, waiver file."""
     lp = result.profile
     out = [{"kind": "profile", "path": lp.path, "sha256": lp.document.sha256}]
-    for area, doc in result.catalogs.documents.items():
-        out.append({"kind": "catalog", "path": f"{Path(doc.file).parent.name}/{Path(doc.file).name}",
-                    "sha256": doc.sha256})
-    out.sort(key=lambda i: (i["kind"] != "profile", i["path"]))
+    out += [dict(c) for c in _catalog_inputs(result.catalogs)]
     out += [{"kind": "rules", "path": r["path"], "sha256": r["sha256"]} for r in result.rule_files]
     if result.waivers is not None:
         out.append({"kind": "waivers", "path": result.waivers["file"], "sha256": result.waivers["sha256"]})
     return out
+
+
+def _catalog_inputs(cs) -> list[dict[str, Any]]:
+    """The catalog files with their digests, in path order (once per catalog set)."""
+    hit = _per_catalogs.get(id(cs))
+    if hit is None or hit[0] is not cs:
+        files = sorted(({"kind": "catalog", "path": f"{Path(doc.file).parent.name}/{Path(doc.file).name}",
+                         "sha256": doc.sha256} for doc in cs.documents.values()), key=lambda i: i["path"])
+        hit = _per_catalogs[id(cs)] = (cs, files, cs.editions())
+    return hit[1]
+
+
+def _editions(cs) -> dict[str, dict]:
+    _catalog_inputs(cs)
+    return {a: dict(e) for a, e in _per_catalogs[id(cs)][2].items()}
+
+
+_per_catalogs: dict[int, tuple] = {}
 
 
 def to_dict(result: Result, lang: str = "ja") -> dict[str, Any]:
@@ -85,7 +100,7 @@ def to_dict(result: Result, lang: str = "ja") -> dict[str, Any]:
             "code": p.municipality.code, "prefecture": p.municipality.prefecture,
             "path": lp.path, "as_of": p.as_of.isoformat(), "sha256": lp.document.sha256,
         },
-        "catalogs": result.catalogs.editions(),
+        "catalogs": _editions(result.catalogs),
         "rules_version": result.rules_version,
         "inputs": inputs(result),
         "summary": summary(result.findings),

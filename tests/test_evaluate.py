@@ -182,3 +182,19 @@ def test_every_fact_observed_on_repeated_runs(engine):
         time.sleep(0.21)   # let the Host's 0.2 s dispatch timer fire in between
         again = [f.id for f in evaluate(lp, engine.catalogs, engine.compiled, datetime.date(2026, 11, 23)).findings]
         assert again == first
+
+
+def test_a_fact_the_engine_never_saw_is_an_error(engine, monkeypatch):
+    """If fewer facts come back through the observer rules than were asserted, evaluation
+    stops with an engine error instead of reporting on what arrived."""
+    import datetime
+
+    from engine import compiler
+    from engine.evaluate import evaluate
+    from engine.profile import load_profile
+
+    lp = load_profile(str(PROFILES / "hakusan.yaml"), engine.catalogs)
+    real = compiler._frames
+    monkeypatch.setattr(compiler, "_frames", lambda c: real(c)[:-1])    # the engine "loses" one per action
+    with pytest.raises(EngineError, match="never reached the rule engine"):
+        evaluate(lp, engine.catalogs, engine.compiled, datetime.date(2026, 11, 23))
