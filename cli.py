@@ -188,6 +188,21 @@ def run(obj: Ctx, profiles: tuple[str, ...], as_of: str | None, fmt: str, table_
     sys.exit(EXIT_OK)
 
 
+COMMIT_EVERY = 200
+
+
+def _commit_staged(staged: list, inputs: list[str]) -> None:
+    """The workers wrote these outputs beside their places: sync them to disk once, then move
+    each into place (atomic renames: a file is either the old one or the whole new one)."""
+    from engine.output import commit, sync_all
+
+    if staged:
+        sync_all()
+        for tmp, target in staged:
+            commit(tmp, target, inputs)
+        staged.clear()
+
+
 def _run_batch(obj, profiles, as_of, fmt, lang, include_passed, fail_on, due_soon_days, output,
                jobs, output_dir, summary_path, summary_format) -> None:
     from pathlib import Path
@@ -196,7 +211,7 @@ def _run_batch(obj, profiles, as_of, fmt, lang, include_passed, fail_on, due_soo
     from engine.api import default_engine, resolve_as_of
     from engine.errors import GapcheckError
     from engine.models import SEVERITIES
-    from engine.output import commit, discard, sync_all, write_atomic
+    from engine.output import discard, write_atomic
 
     if output:
         raise GapcheckError("--output takes one profile; for many use --output-dir and --summary",
@@ -247,15 +262,12 @@ def _run_batch(obj, profiles, as_of, fmt, lang, include_passed, fail_on, due_soo
                 ok_rows.append(o)
                 if out_dir:
                     staged.append((o.staged, out_dir / f"{o.profile_id}{ext}"))
+                    if len(staged) >= COMMIT_EVERY:
+                        _commit_staged(staged, paths)
                 else:
                     emit(o.text + (b"\n" if isinstance(o.text, bytes) else "\n"), None, paths)
                 o.text = ""      # keep only the counts
-        if staged:
-            # the workers wrote every output beside its place: sync once, then move each into
-            # place (atomic renames; an interrupted run leaves the old files as they were)
-            sync_all()
-            for tmp, target in staged:
-                commit(tmp, target, paths)
+        _commit_staged(staged, paths)
     finally:
         if out_dir:
             batch.discard_staged(out_dir)     # after an interruption: no temporary files left behind

@@ -198,3 +198,37 @@ def test_a_fact_the_engine_never_saw_is_an_error(engine, monkeypatch):
     monkeypatch.setattr(compiler, "_frames", lambda c: real(c)[:-1])    # the engine "loses" one per action
     with pytest.raises(EngineError, match="never reached the rule engine"):
         evaluate(lp, engine.catalogs, engine.compiled, datetime.date(2026, 11, 23))
+
+
+def test_durable_rules_json_codec_gives_the_same_findings(engine, monkeypatch):
+    """gapcheck gives durable_rules' Python layer orjson for the JSON it exchanges with its C
+    core; the standard library's json must give exactly the same findings."""
+    import datetime
+    import json
+
+    import durable.engine
+
+    from engine import compiler
+    from engine.evaluate import evaluate
+    from engine.profile import load_profile
+
+    day = datetime.date(2026, 11, 23)
+    assert durable.engine.json is compiler._Codec
+    for name in ("kaga", "choda", "hakusan", "uchinada", "tomisato"):
+        lp = load_profile(str(PROFILES / f"{name}.yaml"), engine.catalogs)
+        fast = [(f.id, f.status, f.message["ja"]) for f in
+                evaluate(lp, engine.catalogs, engine.compiled, day, include_passed=True).findings]
+        monkeypatch.setattr(durable.engine, "json", json)
+        slow = [(f.id, f.status, f.message["ja"]) for f in
+                evaluate(lp, engine.catalogs, engine.compiled, day, include_passed=True).findings]
+        monkeypatch.setattr(durable.engine, "json", compiler._Codec)
+        assert fast == slow and fast, name
+
+
+def test_the_codec_falls_back_to_the_standard_library():
+    from engine.compiler import _Codec
+
+    big = {"n": 2 ** 70, "s": "内灘町"}
+    assert _Codec.loads(_Codec.dumps(big)) == big
+    assert _Codec.dumps({"a": [1, None, True]}) == '{"a":[1,null,true]}'
+    assert _Codec.loads('{"x": NaN}')["x"] != 0      # not JSON; the standard library reads it
