@@ -191,7 +191,7 @@ def run(obj: Ctx, profiles: tuple[str, ...], as_of: str | None, fmt: str, table_
 COMMIT_EVERY = 200
 
 
-def _commit_staged(staged: list, inputs: list[str]) -> None:
+def _commit_staged(staged: list, inputs: frozenset) -> None:
     """The workers wrote these outputs beside their places: sync them to disk once, then move
     each into place (atomic renames: a file is either the old one or the whole new one)."""
     from engine.output import commit, sync_all
@@ -211,7 +211,7 @@ def _run_batch(obj, profiles, as_of, fmt, lang, include_passed, fail_on, due_soo
     from engine.api import default_engine, resolve_as_of
     from engine.errors import GapcheckError
     from engine.models import SEVERITIES
-    from engine.output import discard, write_atomic
+    from engine.output import discard, identities, write_atomic
 
     if output:
         raise GapcheckError("--output takes one profile; for many use --output-dir and --summary",
@@ -236,6 +236,7 @@ def _run_batch(obj, profiles, as_of, fmt, lang, include_passed, fail_on, due_soo
     outcomes = batch.run_many(paths, as_of=day, lang=lang, render=batch.Renderer(per_fmt),
                               jobs=jobs or os.cpu_count() or 1, include_passed=include_passed,
                               due_soon_days=due_soon_days, out_dir=out_dir, ext=ext)
+    input_ids = identities(paths)      # no output may replace an input (checked by file identity)
     ok_rows, failed = [], []
     seen_ids: dict[str, str] = {}
     staged: list[tuple[str, Path]] = []
@@ -263,12 +264,13 @@ def _run_batch(obj, profiles, as_of, fmt, lang, include_passed, fail_on, due_soo
                 if out_dir:
                     staged.append((o.staged, out_dir / f"{o.profile_id}{ext}"))
                     if len(staged) >= COMMIT_EVERY:
-                        _commit_staged(staged, paths)
+                        _commit_staged(staged, input_ids)
                 else:
                     emit(o.text + (b"\n" if isinstance(o.text, bytes) else "\n"), None, paths)
                 o.text = ""      # keep only the counts
-        _commit_staged(staged, paths)
+        _commit_staged(staged, input_ids)
     finally:
+        outcomes.close()                      # stops the workers (if any are still running)
         if out_dir:
             batch.discard_staged(out_dir)     # after an interruption: no temporary files left behind
     matrix = batch.Matrix(list(engine.catalogs.catalogs), ok_rows, failed)
@@ -280,7 +282,7 @@ def _run_batch(obj, profiles, as_of, fmt, lang, include_passed, fail_on, due_soo
         link = os.path.relpath(out_dir, base).replace(os.sep, "/") + "/{id}" + ext
     text = rollup.render_html(matrix, lang, link) if sfmt == "html" else rollup.RENDERERS[sfmt](matrix, lang)
     if summary_path:
-        write_atomic(summary_path, text, paths)
+        write_atomic(summary_path, text, input_ids)
     elif out_dir:
         emit(text, None, paths)
     else:

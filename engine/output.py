@@ -16,12 +16,18 @@ def _identity(p: str | os.PathLike) -> tuple[int, int] | None:
     return st.st_dev, st.st_ino
 
 
-def write_atomic(path: str | os.PathLike, data: str | bytes, inputs: list[str] = (), *,
+def identities(paths) -> frozenset:
+    """(device, inode) of each existing path: what `protect` takes."""
+    return frozenset(i for i in map(_identity, paths) if i is not None)
+
+
+def write_atomic(path: str | os.PathLike, data: str | bytes, inputs: list[str] | frozenset = (), *,
                  overwrite: bool = True) -> None:
     """Write to a temporary file beside `path`, then rename it into place.
 
-    An interrupted run leaves the old file intact. Refuses to write over any of `inputs`, and
-    over any file read as input in this process (profiles, catalogs, rules, waivers). With
+    An interrupted run leaves the old file intact. Refuses to write over any of `inputs` (paths,
+    or their `identities`), and over any file read as input in this process (profiles,
+    catalogs, rules, waivers). With
     overwrite=False an existing file is never replaced (exit 2), even if it appears meanwhile.
     """
     _check_target(Path(path), inputs, overwrite)
@@ -29,18 +35,18 @@ def write_atomic(path: str | os.PathLike, data: str | bytes, inputs: list[str] =
 
 
 def _check_target(target: Path, inputs, overwrite: bool) -> None:
-    from .yamlio import loaded_files
+    from .yamlio import loaded_identities
 
-    # Only an existing file can be an input; stat it once and compare identities (a batch
-    # writes thousands of new files, and checking each against every input was quadratic).
+    # Only an existing file can be an input: stat the target once and compare identities with
+    # the inputs' (a frozenset from `identities`, or paths) and with every file read so far.
     ident = _identity(target)
-    for i in (list(inputs) + loaded_files()) if ident else ():
-        if _identity(i) == ident:
-            raise GapcheckError(
-                f"refusing to write the output over the input file {i}",
-                f"入力ファイル {i} に出力を上書きすることはできません",
-                file=str(target), hint_en="choose another --output file",
-                hint_ja="別の --output ファイルを指定してください")
+    if ident and (ident in loaded_identities() or
+                  ident in (inputs if isinstance(inputs, frozenset) else identities(inputs))):
+        raise GapcheckError(
+            f"refusing to write the output over the input file {target}",
+            f"入力ファイル {target} に出力を上書きすることはできません",
+            file=str(target), hint_en="choose another --output file",
+            hint_ja="別の --output ファイルを指定してください")
     if target.is_dir():
         raise GapcheckError("the output path is a directory", "出力先がディレクトリです", file=str(target))
     if not overwrite and (target.exists() or target.is_symlink()):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,12 +34,12 @@ _SAVE_HINT_JA = f"使える文字コード: {ENCODINGS_JA}。UTF-8 で保存し�
 
 Path = tuple  # a path into the document: ('areas', 'base_systems', 'items', 'BS-01')
 
-# Files read in this process (real paths): an output may never be written over one of them.
-_LOADED: set[str] = set()
+# Files read in this process, as (device, inode): an output may never be written over one.
+_LOADED_IDS: set[tuple[int, int]] = set()
 
 
-def loaded_files() -> list[str]:
-    return sorted(_LOADED)
+def loaded_identities() -> set[tuple[int, int]]:
+    return _LOADED_IDS
 
 
 @dataclass
@@ -226,12 +227,13 @@ def read_text(file: str) -> tuple[str, bytes]:
 def _read(file: str) -> tuple[str, bytes, str]:
     label = str(file)
     try:
-        if os.path.isdir(file):
+        st = os.stat(file)
+        if stat.S_ISDIR(st.st_mode):
             raise GapcheckError("this is a directory, not a file", "ディレクトリです。ファイルを指定してください",
                                 file=label)
-        if os.path.exists(file) and not os.path.isfile(file):
+        if not stat.S_ISREG(st.st_mode):
             raise GapcheckError("this is not a regular file", "通常のファイルではありません", file=label)
-        size = os.path.getsize(file)
+        size = st.st_size
         if size > MAX_BYTES:
             raise GapcheckError(
                 f"the file is {size:,} bytes; the limit is {MAX_BYTES:,}",
@@ -255,10 +257,7 @@ def _read(file: str) -> tuple[str, bytes, str]:
     if len(raw) > MAX_BYTES:
         raise GapcheckError(f"the file is larger than the limit of {MAX_BYTES:,} bytes",
                             f"ファイルが大きすぎます（上限 {MAX_BYTES:,} バイト）", file=label)
-    try:
-        _LOADED.add(os.path.realpath(file))
-    except (OSError, ValueError):
-        pass
+    _LOADED_IDS.add((st.st_dev, st.st_ino))
     text, enc = decode_with_encoding(raw, label)
     return text, raw, enc
 
@@ -478,7 +477,7 @@ def _reader_error(e: yaml.reader.ReaderError, text: str, file: str) -> GapcheckE
         hint_ja="その文字を削除してください（コピー＆ペーストで混入することがあります）")
 
 
-def parse(text: str, file: str) -> Document:
+def parse(text: str, file: str, sha256: str | None = None) -> Document:
     try:
         nodes = _compose(text)
     except yaml.MarkedYAMLError as e:
@@ -517,13 +516,12 @@ def parse(text: str, file: str) -> Document:
         raise GapcheckError(f"the document is nested too deeply (more than {MAX_DEPTH} levels)",
                             f"入れ子が深すぎます（上限 {MAX_DEPTH} 段）", file=file) from None
     return Document(file=file, data=data, positions=b.positions, notes=b.notes,
-                    sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
+                    sha256=sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest())
 
 
 def load(file: str, *, expect_mapping: bool = True) -> Document:
     text, raw, enc = _read(file)
-    doc = parse(text, str(file))
-    doc.sha256 = hashlib.sha256(raw).hexdigest()
+    doc = parse(text, str(file), hashlib.sha256(raw).hexdigest())
     doc.encoding = enc
     if expect_mapping and not isinstance(doc.data, dict):
         kind = "a list" if isinstance(doc.data, list) else "a single value"

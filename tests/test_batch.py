@@ -120,3 +120,53 @@ def test_duplicate_profile_ids_are_reported_not_overwritten(runner, tmp_path):
     assert r.exit_code == 4 and "is also used by" in r.output and "b.yaml" in r.output
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["uchinada.json"]
     assert json.loads((tmp_path / "out" / "uchinada.json").read_text(encoding="utf-8"))["profile"]["as_of"] == "2022-03-31"
+
+
+def test_rerun_into_the_same_folder_replaces_outputs_and_leaves_no_temporary_files(runner, fifty, tmp_path,
+                                                                                  monkeypatch):
+    import cli
+
+    monkeypatch.setattr(cli, "COMMIT_EVERY", 7)       # commit in several rounds, as a large batch does
+    out = tmp_path / "out"
+    for as_of in (AS_OF, "2027-04-01"):
+        r = runner.invoke(main, ["run", str(fifty), "--as-of", as_of, "--jobs", "2", "--output-dir", str(out)])
+        assert r.exit_code == 0, r.output
+        names = sorted(p.name for p in out.iterdir())
+        assert len(names) == 50 and all(n.endswith(".json") and not n.startswith(".") for n in names)
+        assert {json.loads(p.read_text(encoding="utf-8"))["as_of"] for p in out.iterdir()} == {as_of}
+
+
+def test_an_interrupted_batch_leaves_no_temporary_files(runner, fifty, tmp_path, monkeypatch):
+    import cli
+    from engine import output
+
+    monkeypatch.setattr(cli, "COMMIT_EVERY", 5)
+    real, calls = output.commit, []
+
+    def failing_commit(tmp, target, inputs=(), **kw):
+        calls.append(target)
+        if len(calls) == 12:
+            raise output.GapcheckError("disk full (simulated)", "ディスクがいっぱいです（模擬）", file=str(target))
+        return real(tmp, target, inputs, **kw)
+
+    monkeypatch.setattr(output, "commit", failing_commit)
+    out = tmp_path / "out"
+    r = runner.invoke(main, ["--lang", "en", "run", str(fifty), "--as-of", AS_OF, "--jobs", "2", "--output-dir", str(out)])
+    assert r.exit_code == 2 and "disk full" in r.output and "Traceback" not in r.output
+    names = sorted(p.name for p in out.iterdir())
+    assert names and len(names) < 50, "the run stopped part-way"
+    assert not [n for n in names if n.startswith(".")], names      # every staged file was removed
+    for p in out.iterdir():                                          # what was committed is whole
+        assert json.loads(p.read_text(encoding="utf-8"))["findings"]
+
+
+def test_batch_summary_over_an_input_is_refused(runner, fifty, tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    for name in ("m0000.yaml", "m0001.yaml"):
+        (src / name).write_bytes((fifty / name).read_bytes())
+    before = (src / "m0001.yaml").read_bytes()
+    r = runner.invoke(main, ["--lang", "en", "run", str(src), "--as-of", AS_OF, "--jobs", "1",
+                             "--summary", str(src / "m0001.yaml"), "--summary-format", "csv"])
+    assert r.exit_code == 2 and "input file" in r.output
+    assert (src / "m0001.yaml").read_bytes() == before
