@@ -90,13 +90,14 @@ class Fact:
             path = _PROFILE_EVIDENCE.get(fld)
             return (path, _raw(raw, path)) if path else None
         area = self.data["area"]
-        if fld in ("status", "stated"):
-            written = _raw(raw, self.base)
-            if isinstance(written, str):          # the profile wrote `ID: status`
-                return self.base, written
-        if fld in _ITEM_EVIDENCE:
-            path = self.base + _ITEM_EVIDENCE[fld]
-            return path, _raw(raw, path)
+        sub = _ITEM_EVIDENCE.get(fld)
+        if sub is not None:
+            written = _raw(raw, self.base)            # the item as the profile wrote it
+            if isinstance(written, str):
+                if fld in ("status", "stated"):       # the profile wrote `ID: status`
+                    return self.base, written
+                return self.base + sub, None
+            return self.base + sub, (written.get(sub[0]) if isinstance(written, dict) else None)
         if fld in ("plan_scope_set", "in_plan"):
             return ("areas", area, "plan_scope"), self.scope_label
         if fld == "data_age_days":

@@ -455,7 +455,25 @@ _DatesAsText.yaml_constructors["tag:yaml.org,2002:timestamp"] = yaml.SafeLoader.
 
 class _CDatesAsText(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """The same, parsed by libyaml when PyYAML has it (about 20 times faster); only composing
-    is done by the loader, values are constructed by _DatesAsText."""
+    is done by the loader, values are constructed by _DatesAsText.
+
+    The tag of a plain scalar depends only on its text (the safe schema has no path-dependent
+    resolvers), so it is looked up once per distinct text: profiles repeat the same few values
+    (done, planned, 令和8年度, true) hundreds of times."""
+
+    def resolve(self, kind, value, implicit):
+        if kind is yaml.ScalarNode:
+            key = (value, implicit)
+            tag = _TAGS.get(key)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(_TAGS) < 65536:
+                    _TAGS[key] = tag
+            return tag
+        return super().resolve(kind, value, implicit)
+
+
+_TAGS: dict[tuple[str, tuple[bool, bool]], str] = {}
 
 
 def _compose(text: str) -> list:
