@@ -434,6 +434,34 @@ class _PlainBuilder(_Builder):
             return self.mapping(node, path, depth)
         return [self.build(v, path + (i,), depth + 1) for i, v in enumerate(node.value)]
 
+    def mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict:
+        # The common case inline: plain ASCII keys, text values. Anything else (merge keys,
+        # keys to normalise, duplicates, nested values) takes the general path.
+        pairs = node.value
+        for knode, _ in pairs:
+            if knode.tag == _MERGE:
+                return super().mapping(node, path, depth)
+        out: dict = {}
+        positions = self.positions
+        for knode, vnode in pairs:
+            key = knode.value
+            if (knode.__class__ is not yaml.ScalarNode or knode.tag != _STR or not key.isascii()
+                    or key != key.strip() or key in out):
+                key = self.key(knode, path)
+                if key in out:
+                    return super().mapping(node, path, depth)      # reports the duplicate
+            child = path + (key,)
+            positions[child] = (knode.start_mark.line + 1, knode.start_mark.column + 1)
+            if vnode.__class__ is yaml.ScalarNode and vnode.tag == _STR and depth < MAX_DEPTH:
+                out[key] = vnode.value
+            else:
+                out[key] = self.build(vnode, child, depth + 1)
+        return out
+
+
+_STR = "tag:yaml.org,2002:str"
+_MERGE = "tag:yaml.org,2002:merge"
+
 
 def _dotted(path: tuple) -> str:
     out = ""
