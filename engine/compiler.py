@@ -198,8 +198,8 @@ def compile_rules(book: RuleBook, extra_actions: dict[str, Callable] | None = No
 
         used: dict[tuple[str, str | None], set[str]] = {}
         for rule in book.rules:
-            key = (rule.fact, rule.catalog if rule.fact == "requirement" else None)
-            used.setdefault(key, set(_BASE_FIELDS)).update(
+            where = (rule.fact, rule.catalog if rule.fact == "requirement" else None)
+            used.setdefault(where, set(_BASE_FIELDS)).update(
                 f for f, _, _, _ in iter_conditions(rule.when, ()) if f)
         keys = short_keys(set().union(*used.values()))
         compiled = CompiledRules(name=name, book=book, keys=keys,

@@ -232,3 +232,15 @@ def test_the_codec_falls_back_to_the_standard_library():
     assert _Codec.loads(_Codec.dumps(big)) == big
     assert _Codec.dumps({"a": [1, None, True]}) == '{"a":[1,null,true]}'
     assert _Codec.loads('{"x": NaN}')["x"] != 0      # not JSON; the standard library reads it
+
+
+def test_a_rule_book_is_compiled_once_per_process(engine):
+    """durable_rules ruleset names are process-global: compiling the same rule book again must
+    return the ruleset already compiled, not register another one."""
+    from durable import lang as dr
+
+    from engine.compiler import compile_rules
+
+    again = compile_rules(engine.rules)
+    assert again is engine.compiled
+    assert dr.get_host().get_ruleset(again.name) is not None
