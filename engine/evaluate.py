@@ -154,10 +154,8 @@ def _evidence(rule: Rule, fact: Fact, lp: LoadedProfile) -> list[dict[str, Any]]
     used = _condition_fields(rule) if fact.data["kind"] != "requirement" else \
         ("status",) + _condition_fields(rule)
     seen, out = set(), []
-    raw = lp.document.data
     positions = lp.document.positions
-    for f in used:
-        ev = fact.evidence(f, raw)
+    for ev in fact.evidence_of(used, lp.document.data):
         if ev is None:
             continue
         path, value = ev

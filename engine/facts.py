@@ -11,7 +11,7 @@ fields taken from the profile also name the profile path they come from (the evi
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from . import jdate
@@ -76,28 +76,76 @@ _PROFILE_EVIDENCE = {
 }
 
 
-@dataclass
 class Fact:
-    data: dict[str, Any]
-    context: dict[str, Any] = field(default_factory=dict)                 # extra values for messages
-    item: Item | None = None
-    base: tuple | None = None          # areas.<area>.items.<ID> for requirement facts
-    scope_label: str | None = None     # "17 of 20" when the area lists its plan scope
+    """One fact: `data` (what rules test), `context` (extra values for messages; for a
+    requirement it is built when first read, since most facts never become a finding), the
+    catalog item, and `base`, the item's path in the profile (areas.<area>.items.<ID>)."""
+
+    __slots__ = ("data", "item", "base", "_context", "_state", "_scope_count", "_kind_count")
+
+    def __init__(self, data: dict[str, Any], context: dict[str, Any] | None = None, item: Item | None = None,
+                 base: tuple | None = None, state: Any = None, scope_count: int | None = None,
+                 kind_count: int | None = None):
+        self.data = data
+        self.item = item
+        self.base = base
+        self._context = context
+        self._state = state
+        self._scope_count = scope_count
+        self._kind_count = kind_count
+
+    @property
+    def scope_label(self) -> str | None:
+        """"17 of 20" when the area lists its plan scope."""
+        return None if self._scope_count is None else f"{self._scope_count} of {self._kind_count}"
+
+    @property
+    def context(self) -> dict[str, Any]:
+        if self._context is None:
+            item, st = self.item, self._state
+            self._context = {
+                "deadline": item.extended_deadline.deadline if self.data.get("extended") else item.deadline,
+                "original_deadline": item.deadline,
+                "extended_deadline": item.extended_deadline.deadline if item.extended_deadline else None,
+                "planned": st.planned if st else None, "value": st.value if st else None,
+                "expected": item.expect, "plan_count": self._scope_count, "catalog_count": self._kind_count,
+                "department": (st.department if st and st.department else item.department),
+                "cost_estimate": st.cost_estimate if st else None,
+            }
+        return self._context
 
     def evidence(self, fld: str, raw: Any) -> tuple[tuple, Any] | None:
         """(profile path, value as written) behind a fact field, or None if it is not from the profile."""
+        return self.evidence_of((fld,), raw)[0]
+
+    def evidence_of(self, fields: tuple[str, ...], raw: Any) -> list[tuple[tuple, Any] | None]:
+        """evidence() of each field, reading the profile's item once."""
         if self.base is None:
-            path = _PROFILE_EVIDENCE.get(fld)
-            return (path, _raw(raw, path)) if path else None
-        area = self.data["area"]
-        sub = _ITEM_EVIDENCE.get(fld)
-        if sub is not None:
-            written = _raw(raw, self.base)            # the item as the profile wrote it
+            out = []
+            for fld in fields:
+                path = _PROFILE_EVIDENCE.get(fld)
+                out.append((path, _raw(raw, path)) if path else None)
+            return out
+        written = _MISSING
+        out = []
+        for fld in fields:
+            sub = _ITEM_EVIDENCE.get(fld)
+            if sub is None:
+                out.append(self._other_evidence(fld, raw))
+                continue
+            if written is _MISSING:
+                written = _raw(raw, self.base)        # the item as the profile wrote it
             if isinstance(written, str):
                 if fld in ("status", "stated"):       # the profile wrote `ID: status`
-                    return self.base, written
-                return self.base + sub, None
-            return self.base + sub, (written.get(sub[0]) if isinstance(written, dict) else None)
+                    out.append((self.base, written))
+                else:
+                    out.append((self.base + sub, None))
+            else:
+                out.append((self.base + sub, written.get(sub[0]) if isinstance(written, dict) else None))
+        return out
+
+    def _other_evidence(self, fld: str, raw: Any) -> tuple[tuple, Any] | None:
+        area = self.data["area"]
         if fld in ("plan_scope_set", "in_plan"):
             return ("areas", area, "plan_scope"), self.scope_label
         if fld == "data_age_days":
@@ -106,6 +154,9 @@ class Fact:
             path = ("areas", area, "facts", fld[5:])
             return path, _raw(raw, path)
         return None
+
+
+_MISSING = object()
 
 
 def deadline_status(days: int | None, window: int = DUE_SOON_DAYS) -> str:
@@ -244,16 +295,8 @@ def requirement_fact(plan: _ItemPlan, prof: Profile, raw: Any, as_of: _dt.date,
         v = state.facts.get(k) if state else None
         d["area_" + k] = v.start.isoformat() if isinstance(v, jdate.Span) else v
 
-    ctx = {
-        "deadline": deadline, "original_deadline": item.deadline,
-        "extended_deadline": item.extended_deadline.deadline if item.extended_deadline else None,
-        "planned": st.planned if st else None, "value": st.value if st else None,
-        "expected": item.expect, "plan_count": scope_count, "catalog_count": plan.scope_kind_count,
-        "department": (st.department if st and st.department else item.department),
-        "cost_estimate": st.cost_estimate if st else None,
-    }
-    base = plan.base
-    return Fact(d, ctx, item, base=base, scope_label=None if scope is None else f"{scope_count} of {plan.scope_kind_count}")
+    return Fact(d, None, item, base=plan.base, state=st,
+                scope_count=scope_count if scope is not None else None, kind_count=plan.scope_kind_count)
 
 
 def profile_fact(prof: Profile, raw: Any, as_of: _dt.date) -> Fact:
@@ -272,7 +315,7 @@ def profile_fact(prof: Profile, raw: Any, as_of: _dt.date) -> Fact:
     }
     ctx = {"plan_end": end, "profile_as_of": prof.as_of,
            "plan_title": plan.title if plan else None}
-    return Fact(d, ctx, None)
+    return Fact(d, ctx)
 
 
 def build_facts(prof: Profile, raw: Any, cs: CatalogSet, as_of: _dt.date,

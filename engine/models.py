@@ -187,8 +187,13 @@ STATUS_ALIASES = {
 }
 
 
+_STATUS_SET = frozenset(ITEM_STATUSES)
+
+
 def _status(v: Any) -> Any:
     if isinstance(v, str):
+        if v in _STATUS_SET:      # the common case: written as it is read
+            return v
         s = ascii_token(v).strip()
         s = STATUS_ALIASES.get(s, s)
         return s.lower() if s.isascii() and s.lower() in ITEM_STATUSES else s
