@@ -18,9 +18,17 @@ class CatalogSet:
     documents: dict[str, yamlio.Document] = field(default_factory=dict)
     items: dict[str, tuple[Catalog, Item]] = field(default_factory=dict)
     _citations: dict[str, list[dict]] = field(default_factory=dict, repr=False)
+    _ids: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
     def item(self, req_id: str) -> Item:
         return self.items[req_id][1]
+
+    def ids_of(self, area: str) -> frozenset[str]:
+        """The requirement IDs of one area's catalog."""
+        hit = self._ids.get(area)
+        if hit is None:
+            hit = self._ids[area] = frozenset(it.id for it in self.catalogs[area].items)
+        return hit
 
     def area_of(self, req_id: str) -> str:
         return self.items[req_id][0].area

@@ -64,11 +64,14 @@ def reference_problems(doc: yamlio.Document, cs: CatalogSet) -> list[Problem]:
         if not isinstance(state, dict):
             continue
         cat = cs.catalogs[area]
-        ids = {it.id for it in cat.items}
-        refs: list[tuple[tuple, Any]] = [(("items", k), k) for k in _dict(state.get("items"))]
+        ids = cs.ids_of(area)
+        # (only the unknown ones are collected: the common case is that every ID is known)
+        refs: list[tuple[tuple, Any]] = [(("items", k), k) for k in _dict(state.get("items"))
+                                         if not (isinstance(k, str) and k in ids)]
         scope = state.get("plan_scope")
         if isinstance(scope, list):
-            refs += [(("plan_scope", i), yamlio.ascii_token(k)) for i, k in enumerate(scope)]
+            refs += [(("plan_scope", i), yamlio.ascii_token(k)) for i, k in enumerate(scope)
+                     if not (isinstance(k, str) and k in ids)]
         for sub, rid in refs:
             if not isinstance(rid, str) or rid in ids:
                 continue
@@ -181,10 +184,10 @@ def value_problems(doc: yamlio.Document) -> list[Problem]:
     if as_of is not None:
         for area, state in _dict(data.get("areas")).items():
             for rid, st in _dict(_dict(state).get("items")).items():
-                path = ("areas", area, "items", rid, "done_on")
-                done = _dict(st).get("done_on")
+                done = st.get("done_on") if isinstance(st, dict) else None
                 if done is None:
                     continue
+                path = ("areas", area, "items", rid, "done_on")
                 try:
                     span = jdate.parse_span(done)
                 except jdate.DateParseError:

@@ -35,3 +35,12 @@ def test_damaged_cache_falls_back(tmp_path, monkeypatch):
     (tmp_path / f"engine-{k[:32]}.pickle").write_bytes(b"not a pickle")
     e = Engine.load()
     assert len(e.catalogs.items) > 100
+
+
+def test_cache_key_follows_the_code(tmp_path, monkeypatch):
+    """Objects pickled by one version of the engine's classes are never read by another."""
+    dirs = [ROOT / "catalogs", ROOT / "rules"]
+    before = cache.key(dirs)
+    assert before == cache.key(dirs)
+    monkeypatch.setattr(cache, "_code_digest", lambda: b"another version of engine/*.py")
+    assert cache.key(dirs) != before
