@@ -188,19 +188,7 @@ def run(obj: Ctx, profiles: tuple[str, ...], as_of: str | None, fmt: str, table_
     sys.exit(EXIT_OK)
 
 
-COMMIT_EVERY = 200
-
-
-def _commit_staged(staged: list, inputs: frozenset) -> None:
-    """The workers wrote these outputs beside their places: sync them to disk once, then move
-    each into place (atomic renames: a file is either the old one or the whole new one)."""
-    from engine.output import commit, sync_all
-
-    if staged:
-        sync_all()
-        for tmp, target in staged:
-            commit(tmp, target, inputs)
-        staged.clear()
+COMMIT_EVERY = 200      # batch outputs are synced and moved into place in rounds of this many
 
 
 def _run_batch(obj, profiles, as_of, fmt, lang, include_passed, fail_on, due_soon_days, output,
@@ -211,7 +199,7 @@ def _run_batch(obj, profiles, as_of, fmt, lang, include_passed, fail_on, due_soo
     from engine.api import default_engine, resolve_as_of
     from engine.errors import GapcheckError
     from engine.models import SEVERITIES
-    from engine.output import discard, identities, write_atomic
+    from engine.output import commit_all, discard, identities, write_atomic
 
     if output:
         raise GapcheckError("--output takes one profile; for many use --output-dir and --summary",
@@ -264,11 +252,11 @@ def _run_batch(obj, profiles, as_of, fmt, lang, include_passed, fail_on, due_soo
                 if out_dir:
                     staged.append((o.staged, out_dir / f"{o.profile_id}{ext}"))
                     if len(staged) >= COMMIT_EVERY:
-                        _commit_staged(staged, input_ids)
+                        commit_all(staged, input_ids)
                 else:
                     emit(o.text + (b"\n" if isinstance(o.text, bytes) else "\n"), None, paths)
                 o.text = ""      # keep only the counts
-        _commit_staged(staged, input_ids)
+        commit_all(staged, input_ids)
     finally:
         outcomes.close()                      # stops the workers (if any are still running)
         if out_dir:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
+import gc
 import sys
 from pathlib import Path
 from typing import Any, Callable
@@ -22,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 from engine import batch, jdate  # noqa: E402
 from engine.api import Engine  # noqa: E402
 from engine.evaluate import evaluate  # noqa: E402
-from engine.output import write_atomic  # noqa: E402
+from engine.output import commit_all, stage  # noqa: E402
 from engine.profile import load_profile  # noqa: E402
 
 Pred = Callable[[dict], bool]
@@ -91,18 +92,24 @@ def python_matcher(engine: Engine) -> Callable:
 
 def run(paths: list[str], as_of: _dt.date, out_dir: Path, lang: str = "ja") -> int:
     engine = Engine.load()
+    gc.freeze()                         # as gapcheck's batch does once its engine is loaded
     matcher = python_matcher(engine)
     render = batch.Renderer("json")     # the very writer `gapcheck run --output-dir` uses
     out_dir.mkdir(parents=True, exist_ok=True)
     failed = 0
+    staged: list = []
     for p in paths:
         try:
             lp = load_profile(p, engine.catalogs)
         except Exception:
             failed += 1
             continue
-        res = evaluate(lp, engine.catalogs, engine.compiled, as_of, matcher=matcher)
-        write_atomic(out_dir / f"{lp.profile.id}.json", render(res, lang))
+        res = evaluate(lp, engine.catalogs, engine.compiled, as_of, matcher=matcher, langs=(lang,))
+        target = out_dir / f"{lp.profile.id}.json"      # written as `gapcheck run` writes it
+        staged.append((stage(target, render(res, lang), sync=False), target))
+        if len(staged) >= 200:
+            commit_all(staged)
+    commit_all(staged)
     return failed
 
 

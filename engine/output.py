@@ -122,6 +122,18 @@ def sync_all() -> None:
         os.sync()
 
 
+def commit_all(staged: list[tuple[str, Path]], inputs: list[str] | frozenset = ()) -> None:
+    """Sync once, then move each staged (temporary file, target) into place; empties `staged`.
+
+    A batch's outputs are staged without a sync each (one fsync per file cost about 5 s of
+    20 for 1,741 profiles, measured) and committed in rounds: every file in place is whole."""
+    if staged:
+        sync_all()
+        for tmp, target in staged:
+            commit(tmp, target, inputs)
+        staged.clear()
+
+
 def discard(tmp: str | None) -> None:
     if tmp:
         try:
