@@ -186,13 +186,46 @@ def _rule_refs(rule: Rule) -> list[dict[str, Any]]:
 _refs_cache: dict[int, tuple[Rule, list[dict[str, Any]]]] = {}
 
 
+@dataclass
+class _Static:
+    """What a finding takes from its rule and requirement alone (the same for every profile)."""
+
+    area: str
+    requirement_name: dict[str, str]
+    refs: list[dict[str, Any]]
+    action: str | None
+
+
+_static_cache: dict[tuple, tuple[Rule, CatalogSet, _Static]] = {}
+
+
+def _static(rule: Rule, req_id: str, extended: bool, cs: CatalogSet) -> _Static:
+    key = (id(rule), req_id, extended, id(cs))
+    hit = _static_cache.get(key)
+    if hit is not None and hit[0] is rule and hit[1] is cs:
+        return hit[2]
+    cat, item = cs.items[req_id]
+    refs = cs.citations(item)
+    if extended:
+        from .catalog import cite
+        refs += cite(cat, item.extended_deadline.citation)
+    refs += _rule_refs(rule)
+    st = _Static(area=cat.area, requirement_name={"ja": item.name.ja, "en": item.name.en}, refs=refs,
+                 action=rule.action or ("survey" if rule.status == "unassessed" else item.action))
+    if len(_static_cache) > 100_000:
+        _static_cache.clear()
+    _static_cache[key] = (rule, cs, st)
+    return st
+
+
 def _make(rule: Rule, fact: Fact, req_id: str, lp: LoadedProfile, cs: CatalogSet,
           as_of: _dt.date, langs: tuple[str, ...] = LANGS) -> Finding:
-    item = cs.item(req_id)
-    cat = cs.items[req_id][0]
+    item = cs.items[req_id][1]
     ctx = fact.context
     deadline = ctx.get("deadline", item.deadline)
     days = (deadline - as_of).days if deadline else None
+    extended = bool(fact.item is not None and ctx.get("extended_deadline") and fact.data.get("extended"))
+    static = _static(rule, req_id, extended, cs)
     extra = {
         "requirement_id": req_id, "rule_id": rule.id,
         "municipality": lp.profile.municipality.name,
@@ -203,29 +236,24 @@ def _make(rule: Rule, fact: Fact, req_id: str, lp: LoadedProfile, cs: CatalogSet
     fy = _action_fy(deadline, days, as_of)
     msg, title, rem = {}, {}, None
     for lang in langs:
-        extra["requirement_name"] = item.name.get(lang)
+        extra["requirement_name"] = static.requirement_name[lang]
         extra["fiscal_year"] = jdate.fy_label(fy, lang) if fy else None
         msg[lang] = render_message(rule.message.get(lang), fact, lang, extra)
         title[lang] = render_message(rule.title.get(lang), fact, lang, extra)
         if rule.remediation:
             rem = rem or {}
             rem[lang] = render_message(rule.remediation.get(lang), fact, lang, extra)
-    refs = cs.citations(item)
-    if fact.item is not None and ctx.get("extended_deadline") and fact.data.get("extended"):
-        from .catalog import cite
-        refs += cite(cat, item.extended_deadline.citation)
-    refs += _rule_refs(rule)
-    st = lp.profile.areas.get(cat.area)
-    item_state = st.items.get(req_id) if st else None
+    state = lp.profile.areas.get(static.area)
+    item_state = state.items.get(req_id) if state else None
     return Finding(
-        id=finding_id(lp.profile.id, rule.id, req_id), rule=rule.id, area=cat.area,
-        requirement=req_id, requirement_name={"ja": item.name.ja, "en": item.name.en},
+        id=finding_id(lp.profile.id, rule.id, req_id), rule=rule.id, area=static.area,
+        requirement=req_id, requirement_name=dict(static.requirement_name),
         status=_status_for(rule, fact), severity=rule.severity, obligation=rule.obligation,
         deadline=deadline, days_to_deadline=days, fiscal_year=fy,
         deadline_class=jdate.deadline_class(deadline, as_of), title=title, message=msg,
-        remediation=rem, evidence=_evidence(rule, fact, lp), references=refs,
+        remediation=rem, evidence=_evidence(rule, fact, lp), references=list(static.refs),
         department=(item_state.department if item_state and item_state.department else item.department),
-        action=rule.action or ("survey" if rule.status == "unassessed" else item.action),
+        action=static.action,
         cost_estimate=item_state.cost_estimate if item_state else None)
 
 
