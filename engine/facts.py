@@ -114,12 +114,9 @@ class Fact:
             }
         return self._context
 
-    def evidence(self, fld: str, raw: Any) -> tuple[tuple, Any] | None:
-        """(profile path, value as written) behind a fact field, or None if it is not from the profile."""
-        return self.evidence_of((fld,), raw)[0]
-
     def evidence_of(self, fields: tuple[str, ...], raw: Any) -> list[tuple[tuple, Any] | None]:
-        """evidence() of each field, reading the profile's item once."""
+        """For each field, the profile path and the value as written behind it, or None if the
+        field is not from the profile (the profile's item is read once)."""
         if self.base is None:
             out = []
             for fld in fields:

@@ -17,7 +17,8 @@ def _identity(p: str | os.PathLike) -> tuple[int, int] | None:
 
 
 def identities(paths) -> frozenset:
-    """(device, inode) of each existing path: what `protect` takes."""
+    """(device, inode) of each existing path: the `inputs` write_atomic and commit accept, computed
+    once for a batch (comparing paths would stat every input for every output)."""
     return frozenset(i for i in map(_identity, paths) if i is not None)
 
 
