@@ -14,7 +14,7 @@ from durable import lang as dr
 
 from . import jdate
 from .catalog import CatalogSet
-from .compiler import CompiledRules, Session, _orphan_errors
+from .compiler import CompiledRules, Session, _Codec, _orphan_errors, run_session
 from .errors import EngineError
 from .facts import DUE_SOON_DAYS, Fact, build_facts
 from .models import FINDING_STATUSES, SEVERITIES, Rule
@@ -103,16 +103,41 @@ def _placeholders(template: str) -> tuple[str, ...]:
 
 
 def render_message(template: str, fact: Fact, lang: str, extra: dict[str, Any]) -> str:
-    """Fill a rule's message template; only the placeholders it uses are formatted."""
+    """Fill a rule's message template; only the placeholders it uses are formatted.
+
+    The text depends only on the template, the language and the placeholders' values, which
+    repeat across a batch (the same deadline, status and plan year for many municipalities):
+    it is formatted once per distinct combination."""
     names = _placeholders(template)
     if not names:
         return template
-    vals = {}
+    raw = []
     for name in names:
         for source in (extra, fact.context, fact.data):
             if name in source:
-                vals[name] = _label(source[name], lang)
+                raw.append(source[name])
                 break
+        else:
+            raw.append(_ABSENT)
+    # typed: True == 1 as keys, but they are written differently
+    key = (template, lang, *[(v.__class__, v) for v in raw])
+    try:
+        hit = _rendered.get(key)
+    except TypeError:           # a value that cannot be a key (a list): format it directly
+        return _format(template, names, raw, lang)
+    if hit is None:
+        if len(_rendered) > 50_000:
+            _rendered.clear()
+        hit = _rendered[key] = _format(template, names, raw, lang)
+    return hit
+
+
+_ABSENT = object()
+_rendered: dict[tuple, str] = {}
+
+
+def _format(template: str, names: tuple[str, ...], raw: list, lang: str) -> str:
+    vals = {name: _label(v, lang) for name, v in zip(names, raw) if v is not _ABSENT}
     return template.format_map(_Fmt(vals))
 
 
@@ -278,7 +303,11 @@ def match(compiled: CompiledRules, facts: list[Fact], label: str) -> list[tuple[
     compiled.sessions[sid] = session
     payload = [compiled.payload(f.data, sid) for f in facts]
     try:
-        state = dr.assert_facts(compiled.name, payload)
+        if compiled.via_host:
+            state = dr.assert_facts(compiled.name, payload)
+        else:
+            state = None
+            run_session(compiled, _Codec.dumps(payload), sid)
     except Exception as e:
         raise EngineError(f"rule engine failed on {label}: {type(e).__name__}: {e}") from e
     finally:

@@ -170,3 +170,47 @@ def test_batch_summary_over_an_input_is_refused(runner, fifty, tmp_path):
                              "--summary", str(src / "m0001.yaml"), "--summary-format", "csv"])
     assert r.exit_code == 2 and "input file" in r.output
     assert (src / "m0001.yaml").read_bytes() == before
+
+
+def test_direct_driver_agrees_with_durable_rules_host(fifty, engine, monkeypatch):
+    """gapcheck drives durable_rules' engine core itself (compiler.run_session); delivering the
+    matches through durable_rules' own Python Host must give exactly the same findings."""
+    import datetime
+
+    from engine import report
+    from engine.evaluate import evaluate
+    from engine.profile import load_profile
+
+    day = datetime.date(2026, 11, 23)
+    paths = sorted(fifty.glob("*.yaml"))[:30] + sorted(PROFILES.glob("*.yaml"))
+    compared = 0
+    for p in paths:
+        if p.name == "TEMPLATE.yaml":
+            continue
+        lp = load_profile(str(p), engine.catalogs)
+        monkeypatch.setattr(engine.compiled, "via_host", False)
+        direct = report.to_dict(evaluate(lp, engine.catalogs, engine.compiled, day, include_passed=True), "ja")
+        monkeypatch.setattr(engine.compiled, "via_host", True)
+        host = report.to_dict(evaluate(lp, engine.catalogs, engine.compiled, day, include_passed=True), "ja")
+        assert direct == host and direct["findings"], p
+        compared += 1
+    assert compared == 35
+
+
+def test_engine_refusal_is_an_engine_error(engine):
+    """A fact durable_rules' core refuses (here: a kind no rule or observer matches) stops the
+    evaluation with an EngineError, never a silently shorter list of findings."""
+    from engine.compiler import Session, _Codec, run_session, EngineRefused
+
+    engine.compiled.sessions["refuse"] = Session()
+    try:
+        with pytest.raises(EngineRefused, match="matched no rule"):
+            run_session(engine.compiled, _Codec.dumps([{"k": "no-such-kind", "i": 1, "sid": "refuse"}]),
+                        "refuse")
+    finally:
+        engine.compiled.sessions.pop("refuse", None)
+        from durable import lang as dr
+        try:
+            dr.delete_state(engine.compiled.name, "refuse")
+        except Exception:
+            pass

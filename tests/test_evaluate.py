@@ -244,3 +244,28 @@ def test_a_rule_book_is_compiled_once_per_process(engine):
     again = compile_rules(engine.rules)
     assert again is engine.compiled
     assert dr.get_host().get_ruleset(again.name) is not None
+
+
+def test_rendered_messages_are_reused_only_for_equal_values():
+    """Message texts are formatted once per template, language and placeholder values; values
+    that compare equal but are written differently (True and 1, 1 and 1.0) stay apart, and
+    values that cannot be keys are formatted directly."""
+    import datetime
+
+    from engine.evaluate import render_message
+
+    class Stub:
+        def __init__(self, **data):
+            self.context, self.data = {}, data
+
+    t = "{requirement_name}: {value}"
+    extra = {"requirement_name": "戸籍"}
+    assert render_message(t, Stub(value=True), "ja", extra) == "戸籍: はい"
+    assert render_message(t, Stub(value=1), "ja", extra) == "戸籍: 1"
+    assert render_message(t, Stub(value=True), "en", extra) == "戸籍: yes"
+    assert render_message(t, Stub(value=1.0), "en", extra) == "戸籍: 1.0"
+    assert render_message(t, Stub(value=["a", "b"]), "en", extra) == "戸籍: ['a', 'b']"
+    assert render_message(t, Stub(value=datetime.date(2026, 3, 31)), "ja", extra) == \
+        "戸籍: 2026-03-31 (令和7年度末)"
+    assert render_message(t, Stub(), "en", extra) == "戸籍: {value}"      # no such value: left as written
+    assert render_message(t, Stub(value=None), "en", {"requirement_name": "Koseki"}) == "Koseki: -"
