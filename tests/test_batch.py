@@ -205,8 +205,12 @@ def test_engine_refusal_is_an_engine_error(engine):
     engine.compiled.sessions["refuse"] = Session()
     try:
         with pytest.raises(EngineRefused, match="matched no rule"):
-            run_session(engine.compiled, _Codec.dumps([{"k": "no-such-kind", "i": 1, "sid": "refuse"}]),
+            run_session(engine.compiled, _Codec.dumps([{"k": "no-such-kind", "id": 1, "sid": "refuse"}]),
                         "refuse")
+        # facts are identified by their fid (asserted as "id"): the same id twice is refused
+        dup = {"k": "profile", "id": 7, "sid": "refuse"}
+        with pytest.raises(EngineRefused, match="asserted twice"):
+            run_session(engine.compiled, _Codec.dumps([dup, dup]), "refuse")
     finally:
         engine.compiled.sessions.pop("refuse", None)
         from durable import lang as dr
