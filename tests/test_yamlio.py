@@ -1,7 +1,9 @@
-"""The YAML reader's two builders give the same data, positions and notes.
+"""The YAML reader's builders give the same data, positions and notes.
 
-Documents without anchors ('&') are built without alias bookkeeping (_PlainBuilder); every
-other document by _Builder, which bounds alias expansion. Both must read any document alike."""
+Documents without anchors ('&') are built straight from libyaml's events (_build_from_events)
+or, when they need more than the common case, from the composed nodes without alias bookkeeping
+(_PlainBuilder); every other document by _Builder, which bounds alias expansion. All must read
+any document alike."""
 import pytest
 from hypothesis import given, settings, strategies as st
 
@@ -36,14 +38,68 @@ def both(text: str):
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_builders_agree_on_every_shipped_file(path):
-    plain, careful = both(path.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
+    plain, careful = both(text)
     assert plain == careful
     assert plain[1], "positions were recorded"
+    if "&" not in text:
+        assert yamlio._build_from_events(text, "f.yaml") == careful[:2]
+        assert not careful[2]          # no notes: shipped files need no normalising
+
+
+def from_events(text):
+    """What parse() gives for a text without anchors: the events path, or its fallback."""
+    try:
+        data, positions = yamlio._build_from_events(text, "f.yaml")
+        return "ok", data, positions, []
+    except yamlio._Unusual:
+        return outcome(yamlio._PlainBuilder, text)
+    except yamlio.GapcheckError as e:
+        return "error", e.render("en")
+
+
+def parsed(text):
+    try:
+        d = yamlio.parse(text, "f.yaml")
+        return "ok", d.data, d.positions, d.notes
+    except yamlio.GapcheckError as e:
+        return "error", e.render("en")
+
+
+def parsed_carefully(text, monkeypatch):
+    """parse() with the events path switched off: how every document was read before it."""
+    def unusual(*_a):
+        raise yamlio._Unusual
+    with monkeypatch.context() as m:
+        m.setattr(yamlio, "_build_from_events", unusual)
+        return parsed(text)
 
 
 @pytest.mark.parametrize("text", TRICKY)
-def test_builders_agree_on_tricky_documents(text):
-    assert outcome(yamlio._PlainBuilder, text) == outcome(yamlio._Builder, text)
+def test_builders_agree_on_tricky_documents(text, monkeypatch):
+    careful = outcome(yamlio._Builder, text)
+    assert outcome(yamlio._PlainBuilder, text) == careful
+    assert from_events(text) == careful
+    assert parsed(text) == parsed_carefully(text, monkeypatch)
+
+
+@pytest.mark.parametrize("text", [
+    "a: 1\n---\nb: 2\n",            # two documents
+    "# only a comment\n",             # empty
+    "just a value\n",                 # a scalar at the top
+    "a: !!str 1\n",                   # a tag
+    "<<: {x: 1}\ny: 2\n",             # a merge key
+    "a: *nowhere\n",                  # an alias without an anchor
+    "Ａ: 1\n",                         # a key to normalise
+    "a: [1, 2\n",                      # a syntax error
+    "a: 1\nb: 2\na: 3\n",             # a duplicate key
+])
+def test_documents_beyond_the_common_case_take_the_careful_path(text, monkeypatch):
+    import yaml
+
+    with pytest.raises((yamlio._Unusual, yaml.YAMLError)):
+        yamlio._build_from_events(text, "f.yaml")
+    assert parsed(text) == parsed_carefully(text, monkeypatch)
 
 
 def test_the_plain_builder_is_used_only_without_anchors():
@@ -76,4 +132,6 @@ def test_builders_agree_on_generated_documents(tree):
     import yaml
 
     text = yaml.safe_dump({"root": tree}, allow_unicode=True)
-    assert outcome(yamlio._PlainBuilder, text) == outcome(yamlio._Builder, text)
+    careful = outcome(yamlio._Builder, text)
+    assert outcome(yamlio._PlainBuilder, text) == careful
+    assert from_events(text) == careful
