@@ -138,6 +138,8 @@ def render_csv(d: dict[str, Any], lang: str) -> str:
 def render_table(d: dict[str, Any], lang: str) -> str:
     from tabulate import tabulate
 
+    from .formats.wrap import wrap
+
     ja = lang == "ja"
     s = d["summary"]
     span = d["span"]
@@ -157,12 +159,13 @@ def render_table(d: dict[str, Any], lang: str) -> str:
         groups.setdefault((i["area"], i["department"] or "-"), []).append(i)
     for (area, dept), items in groups.items():
         out += f"\n[{area}] {'担当' if ja else 'department'}: {dept}\n"
-        rows = [[("繰越" if ja else "carry-over") if i["carry_over"] else "", i["requirement"] + " " + i["requirement_name"],
-                 i["action_name"], jdate.date_label(jdate.parse_day(i["deadline"]), lang), i["why"],
+        rows = [[("繰越" if ja else "carry-over") if i["carry_over"] else "",
+                 wrap(i["requirement"] + " " + i["requirement_name"], 30),
+                 i["action_name"], jdate.date_label(jdate.parse_day(i["deadline"]), lang), wrap(i["why"], 40),
                  "" if i["cost_estimate"] is None else f"{i['cost_estimate']:,}"] for i in items]
         hdr = (["繰越", "要件", "対応の種類", "期限", "計上理由", "概算費用(円)"] if ja else
                ["", "Requirement", "Action", "Deadline", "Why this year", "Estimate (yen)"])
-        out += tabulate(rows, headers=hdr, disable_numparse=True, maxcolwidths=[None, 30, None, None, 40, None]) + "\n"
+        out += tabulate(rows, headers=hdr, disable_numparse=True) + "\n"
     names = ACTION_NAMES[lang]
     out += "\n" + ("集計" if ja else "Summary") + ":\n"
     rows = [[a, sum(v.values()), ", ".join(f"{names.get(k, k)} {n}" for k, n in v.items())]

@@ -4,7 +4,8 @@ Loading and checking every catalog and rule file takes about 120 ms; reading the
 takes about 15 ms. The cache key is the sha256 of every catalog and rule file (name and bytes),
 the gapcheck version, the engine's source files and the Python version, so any change to the
 inputs or the code means a fresh load. The cache lives in $GAPCHECK_CACHE_DIR, else $XDG_CACHE_HOME/gapcheck, else
-~/.cache/gapcheck. GAPCHECK_NO_CACHE=1 turns it off. Any problem with the cache (unwritable
+~/.cache/gapcheck, and keeps the KEEP most recently used entries (one per install or checkout
+in use). GAPCHECK_NO_CACHE=1 turns it off. Any problem with the cache (unwritable
 folder, a damaged file) silently falls back to loading the files: it can only make a run faster.
 """
 from __future__ import annotations
@@ -62,7 +63,12 @@ def cached(dirs: list[Path], build: Callable[[], Any]) -> Any:
     path = folder / f"engine-{k[:32]}.pickle"
     try:
         with open(path, "rb") as fh:
-            return pickle.load(fh)
+            value = pickle.load(fh)
+        try:
+            os.utime(path)          # recently used: kept when older entries are pruned
+        except OSError:
+            pass
+        return value
     except Exception:
         pass
     value = build()              # errors in the inputs propagate as usual, nothing is cached
@@ -72,9 +78,17 @@ def cached(dirs: list[Path], build: Callable[[], Any]) -> Any:
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
-        for old in folder.glob("engine-*.pickle"):
-            if old != path:
-                old.unlink(missing_ok=True)
+        _prune(folder)
     except Exception:
         pass
     return value
+
+
+KEEP = 4     # entries kept: several installs or checkouts of gapcheck each keep their own
+
+
+def _prune(folder: Path) -> None:
+    """Remove all but the KEEP most recently written or read entries."""
+    entries = sorted(folder.glob("engine-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in entries[KEEP:]:
+        old.unlink(missing_ok=True)

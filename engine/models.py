@@ -13,7 +13,7 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSch
 from . import jdate
 from .yamlio import ascii_token
 
-Strict = ConfigDict(extra="forbid", frozen=False, populate_by_name=True)
+Strict = ConfigDict(extra="forbid", frozen=False, populate_by_name=True, defer_build=True)
 
 
 class BilingualValueError(ValueError):

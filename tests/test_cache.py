@@ -25,7 +25,40 @@ def test_cache_hit_and_invalidation(tmp_path, monkeypatch):
                                                            "name: {ja: 戸籍, en: Koseki}"), encoding="utf-8")
     third = Engine.load(tmp_path / "catalogs", tmp_path / "rules")
     assert third.catalogs.item("BS-KOSEKI").name.en == "Koseki"
-    assert not pickled.exists()          # the stale entry was replaced
+    assert len(list((tmp_path / "cache").glob("engine-*.pickle"))) == 2    # both kept (KEEP = 4)
+
+
+def test_cache_keeps_the_most_recently_used_entries(tmp_path, monkeypatch):
+    """Two checkouts or installs used in turn each keep their entry; beyond KEEP entries the
+    least recently used goes."""
+    import os
+
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("GAPCHECK_CACHE_DIR", str(folder))
+    monkeypatch.delenv("GAPCHECK_NO_CACHE", raising=False)
+    src = tmp_path / "in"
+    src.mkdir()
+    built = []
+
+    def variant(n):
+        (src / "x.yaml").write_text(f"n: {n}\n")
+        return cache.cached([src], lambda: built.append(n) or n)
+
+    def entry(n):
+        (src / "x.yaml").write_text(f"n: {n}\n")
+        return folder / f"engine-{cache.key([src])[:32]}.pickle"
+
+    for n in range(cache.KEEP):
+        assert variant(n) == n
+    paths = [entry(n) for n in range(cache.KEEP)]
+    for i, p in enumerate(paths):                     # entry 0 is the oldest
+        os.utime(p, (1_000_000 + i, 1_000_000 + i))
+    assert variant(0) == 0                            # a hit, which marks entry 0 as used
+    assert built == list(range(cache.KEEP))
+    assert variant(cache.KEEP) == cache.KEEP          # one entry too many
+    assert paths[0].exists() and not paths[1].exists()
+    assert all(p.exists() for p in paths[2:])
+    assert len(list(folder.glob("engine-*.pickle"))) == cache.KEEP
 
 
 def test_damaged_cache_falls_back(tmp_path, monkeypatch):

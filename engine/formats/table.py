@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from .common import date_label, header_lines, labels, severity_name, status_name, waiver_notes
+from .wrap import wrap
 
 STYLES = ("simple", "grid", "github", "plain")
 MESSAGE_WIDTH = 60       # display columns; longer messages wrap inside their cell
@@ -25,14 +26,13 @@ def render(d: dict[str, Any], style: str = "simple", **_: Any) -> str:
         if f["waiver"] and f["waiver"]["expired"]:
             status += " *"
         rows.append([
-            f["id"], f["rule"], f["area"], f"{f['requirement']} {f['requirement_name']}",
+            f["id"], f["rule"], f["area"], wrap(f"{f['requirement']} {f['requirement_name']}", REQUIREMENT_WIDTH),
             status, severity_name(f["severity"], lang), date_label(f["deadline"], lang),
-            _days(f["days_to_deadline"]), f["fiscal_year_label"] or "", f["message"],
+            _days(f["days_to_deadline"]), f["fiscal_year_label"] or "", wrap(f["message"], MESSAGE_WIDTH),
         ])
     headers = [L[k] for k in ("id", "rule", "area", "requirement", "status", "severity", "deadline",
                               "days", "fy", "message")]
-    widths = [None, None, None, REQUIREMENT_WIDTH] + [None] * 5 + [MESSAGE_WIDTH]
-    body = (tabulate(rows, headers=headers, tablefmt=style, disable_numparse=True, maxcolwidths=widths)
+    body = (tabulate(rows, headers=headers, tablefmt=style, disable_numparse=True)
             if rows else L["none"])
     notes = waiver_notes(d)
     if any(f["waiver"] and f["waiver"]["expired"] for f in d["findings"]):

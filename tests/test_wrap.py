@@ -1,0 +1,79 @@
+"""Wrapping table cells (engine/formats/wrap.py): width, nothing lost, 禁則, ASCII runs kept whole."""
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from wcwidth import wcswidth
+
+from engine.formats.wrap import NO_END, NO_START, wrap
+
+UCHINADA_MESSAGE = ("選挙人名簿管理: 計画上の移行時期（令和8年度）が期限2026-03-31 (令和7年度末)より後であり、"
+                    "期限を237日超過しています。計画は未検証の予定です")
+
+
+def squeeze(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+@pytest.fixture(scope="module")
+def texts(engine):
+    """Every message and requirement cell of the five profiles' findings, in both languages."""
+    from engine import report
+    from tests.conftest import PROFILES
+
+    out = set()
+    for p in sorted(PROFILES.glob("*.yaml")):
+        if p.name.startswith("TEMPLATE"):
+            continue
+        res = engine.run(p, "2026-11-23")
+        for lang in ("ja", "en"):
+            d = report.to_dict(res, lang)
+            for f in d["findings"]:
+                out.add(f["message"])
+                out.add(f"{f['requirement']} {f['requirement_name']}")
+    return sorted(out)
+
+
+@pytest.mark.parametrize("width", [12, 20, 36, 60])
+def test_real_cells_fit_lose_nothing_and_keep_kinsoku(texts, width):
+    assert len(texts) > 100
+    for t in texts:
+        w = wrap(t, width)
+        lines = w.split("\n")
+        assert squeeze(w) == squeeze(t)                       # only whitespace changes
+        assert all(wcswidth(ln) <= width for ln in lines), (t, width)
+        assert all(ln == ln.strip() for ln in lines)
+        for prev, ln in zip(lines, lines[1:]):
+            if prev.isascii() and " " not in prev:      # a piece of an ASCII run longer than a line
+                continue
+            assert ln[0] not in NO_START, (t, width, lines)
+            assert prev[-1] not in NO_END, (t, width, lines)
+        if wcswidth(t) <= width:
+            assert w == t
+
+
+def test_ascii_runs_that_fit_stay_whole():
+    lines = wrap(UCHINADA_MESSAGE, 30).split("\n")
+    assert any("2026-03-31" in ln for ln in lines)
+    assert not any(ln.endswith("(") for ln in lines)
+    en = wrap("The plan dates the migration (FY2026) after the deadline 2026-03-31 (end of FY2025).", 20)
+    assert all(re.fullmatch(r"[^ ]+( [^ ]+)*", ln) for ln in en.split("\n"))
+    assert "FY2026)" in en and "2026-03-31" in en
+    assert wrap("x" * 25, 10) == "x" * 10 + "\n" + "x" * 10 + "\n" + "x" * 5
+
+
+def test_newlines_and_short_text_kept():
+    assert wrap("一行目\n二行目", 40) == "一行目\n二行目"
+    assert wrap("短い", 10) == "短い"
+    assert wrap("", 10) == ""
+    assert wrap("anything at all", None) == "anything at all"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("あいう漢字、。（）「」ー abc-(),.0123456789")), max_size=120),
+       st.integers(min_value=4, max_value=60))
+def test_any_text_fits_and_loses_nothing(t, width):
+    w = wrap(t, width)
+    assert squeeze(w) == squeeze(t)
+    assert all(wcswidth(ln) <= width for ln in w.split("\n"))
