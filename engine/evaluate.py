@@ -285,14 +285,20 @@ def _make(rule: Rule, fact: Fact, req_id: str, lp: LoadedProfile, cs: CatalogSet
 def _unmatched(fact: Fact, lp: LoadedProfile, cs: CatalogSet, as_of: _dt.date,
                langs: tuple[str, ...] = LANGS) -> Finding:
     """Safety net: a requirement no rule spoke about is unassessed, never passed."""
-    rule = Rule(
-        id="gapcheck.unmatched", catalog=fact.data["area"], when=[{"stated": True}],
-        status="unassessed", severity="info", obligation=fact.data["obligation"],
+    rule = _unmatched_rule(fact.data["area"], fact.data["obligation"])
+    return _make(rule, fact, fact.data["req_id"], lp, cs, as_of, langs)
+
+
+@functools.lru_cache(maxsize=None)
+def _unmatched_rule(area: str, obligation: str) -> Rule:
+    """The safety net's rule for one area and obligation (validated once, then shared)."""
+    return Rule(
+        id=UNMATCHED_RULE, catalog=area, when=[{"stated": True}],
+        status="unassessed", severity="info", obligation=obligation,
         title={"ja": "判定するルールがない要件", "en": "No rule assessed this requirement"},
         message={"ja": "{requirement_name}: プロファイルの状態（{status}）を判定するルールがないため未評価です",
                  "en": "{requirement_name}: no rule assesses the profile's status ({status}), so it is unassessed"},
         examples=[{"expect": "fire"}, {"expect": "no_fire"}])
-    return _make(rule, fact, fact.data["req_id"], lp, cs, as_of, langs)
 
 
 def match(compiled: CompiledRules, facts: list[Fact], label: str) -> list[tuple[str, int]]:

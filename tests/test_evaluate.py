@@ -269,3 +269,29 @@ def test_rendered_messages_are_reused_only_for_equal_values():
         "戸籍: 2026-03-31 (令和7年度末)"
     assert render_message(t, Stub(), "en", extra) == "戸籍: {value}"      # no such value: left as written
     assert render_message(t, Stub(value=None), "en", {"requirement_name": "Koseki"}) == "Koseki: -"
+
+
+def test_a_requirement_no_rule_fired_on_is_unassessed_never_passed(engine):
+    """The safety net: if the rules say nothing about a requirement (here: every match on two
+    requirements dropped), it is reported as unassessed by gapcheck.unmatched, never left out."""
+    from engine.evaluate import UNMATCHED_RULE, evaluate, match
+    from engine.profile import load_profile
+
+    lp = load_profile(str(UCHINADA), engine.catalogs)
+    day = api.resolve_as_of("2026-11-23")
+    silenced = {"BS-JUKI", "OP-KOSODATE-01"} & set(engine.catalogs.items)
+    assert len(silenced) == 2
+
+    def matcher(facts):
+        fids = {f.data["fid"] for f in facts if f.data.get("req_id") in silenced}
+        return [(r, fid) for r, fid in match(engine.compiled, facts, "uchinada") if fid not in fids]
+
+    res = evaluate(lp, engine.catalogs, engine.compiled, day, matcher=matcher)
+    net = [f for f in res.findings if f.rule == UNMATCHED_RULE]
+    assert {f.requirement for f in net} == silenced
+    for f in net:
+        assert f.status == "unassessed" and f.severity == "info"
+        assert f.requirement_name["ja"] in f.message["ja"]
+        assert f.obligation == engine.catalogs.items[f.requirement][1].obligation
+    plain = evaluate(lp, engine.catalogs, engine.compiled, day)
+    assert not [f for f in plain.findings if f.rule == UNMATCHED_RULE]
