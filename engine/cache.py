@@ -75,10 +75,14 @@ def cached(dirs: list[Path], build: Callable[[], Any]) -> Any:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".engine-", suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-        _prune(folder)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)       # a full disk leaves no partial file behind
+            raise
+        _prune(folder, path)
     except Exception:
         pass
     return value
@@ -87,8 +91,10 @@ def cached(dirs: list[Path], build: Callable[[], Any]) -> Any:
 KEEP = 4     # entries kept: several installs or checkouts of gapcheck each keep their own
 
 
-def _prune(folder: Path) -> None:
-    """Remove all but the KEEP most recently written or read entries."""
-    entries = sorted(folder.glob("engine-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in entries[KEEP:]:
+def _prune(folder: Path, keep: Path) -> None:
+    """Remove all but the KEEP most recently written or read entries; `keep` (just written)
+    stays whatever the clock says."""
+    others = [p for p in folder.glob("engine-*.pickle") if p != keep]
+    others.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in others[KEEP - 1:]:
         old.unlink(missing_ok=True)

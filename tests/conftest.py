@@ -8,6 +8,22 @@ sys.path.insert(0, str(ROOT))
 PROFILES = ROOT / "profiles"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache(tmp_path_factory):
+    """The tests' catalogs-and-rules cache entries (some for temporary copies of the catalogs)
+    go to a folder of their own, never into the user's cache. Tests that test the cache set
+    GAPCHECK_CACHE_DIR themselves."""
+    import os
+
+    before = os.environ.get("GAPCHECK_CACHE_DIR")
+    os.environ["GAPCHECK_CACHE_DIR"] = str(tmp_path_factory.mktemp("gapcheck-cache"))
+    yield
+    if before is None:
+        os.environ.pop("GAPCHECK_CACHE_DIR", None)
+    else:
+        os.environ["GAPCHECK_CACHE_DIR"] = before
+
+
 @pytest.fixture(scope="session")
 def engine():
     from engine.api import default_engine

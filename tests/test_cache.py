@@ -61,6 +61,30 @@ def test_cache_keeps_the_most_recently_used_entries(tmp_path, monkeypatch):
     assert len(list(folder.glob("engine-*.pickle"))) == cache.KEEP
 
 
+def test_a_new_entry_survives_entries_dated_in_the_future(tmp_path, monkeypatch):
+    """After the clock was set back, older entries look newer than the one just written: the
+    new one is kept all the same (else every run would rebuild and delete its own entry)."""
+    import os
+    import time
+
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("GAPCHECK_CACHE_DIR", str(folder))
+    monkeypatch.delenv("GAPCHECK_NO_CACHE", raising=False)
+    src = tmp_path / "in"
+    src.mkdir()
+    for n in range(cache.KEEP):
+        (src / "x.yaml").write_text(f"n: {n}\n")
+        cache.cached([src], lambda: n)
+    future = time.time() + 86_400
+    for p in folder.glob("engine-*.pickle"):
+        os.utime(p, (future, future))
+    (src / "x.yaml").write_text("n: new\n")
+    assert cache.cached([src], lambda: "new") == "new"
+    assert (folder / f"engine-{cache.key([src])[:32]}.pickle").exists()
+    assert len(list(folder.glob("engine-*.pickle"))) == cache.KEEP
+    assert not list(folder.glob(".engine-*.tmp"))
+
+
 def test_damaged_cache_falls_back(tmp_path, monkeypatch):
     monkeypatch.setenv("GAPCHECK_CACHE_DIR", str(tmp_path))
     monkeypatch.delenv("GAPCHECK_NO_CACHE", raising=False)

@@ -2,12 +2,17 @@
 
 The terminal tables (tabulate) get their long cells already wrapped here. Japanese text has no
 spaces, so a wrapper that breaks only at spaces cuts it at arbitrary points and leaves "(" at the
-end of a line or "、" at the start of one. Here a line may break between any two full-width
-characters and at spaces; a run of ASCII (a date, a code, an English word) stays whole when it
-fits on a line; and the basic 禁則 rules hold: closing brackets and punctuation (、。）」 and the
-like) never start a line, opening brackets never end one. Widths are wcwidth's, the measure
-tabulate aligns the columns with, so a wrapped line is never wider than asked (except for one
-character that cannot be split, on a line of its own).
+end of a line or "、" at the start of one. Here a line may break at a space or between two
+full-width characters; a run of narrow characters (an English word, an ISO date, a code) and a
+和暦 date (令和7年度末) stay whole when they fit on a line; and the basic 禁則 rules hold
+where a break allows it: closing brackets and punctuation (、。）」 and the like) do not start a
+line, opening brackets do not end one. Only the spaces at a break are dropped. Widths are
+wcwidth's, the measure tabulate aligns the columns with, so a line is never wider than asked,
+except for a single character wider than the whole line.
+
+The text is shown, not stored: tabs become spaces and other control characters (a terminal
+escape sequence in a profile value, say) become U+FFFD, so they cannot upset the table or the
+terminal. The JSON and the other formats keep the text as it is.
 
 It is also quicker than tabulate's own wrapping (textwrap with a width function): 35 ms of the
 45 ms that rendering Uchinada's 128 findings took.
@@ -19,73 +24,108 @@ from functools import lru_cache
 
 from wcwidth import wcswidth
 
-# a run of printable ASCII, a run of spaces, or any other single character
-_TOKEN = re.compile(r"[!-~]+|[ \t]+|.", re.S)
-NO_START = set("、。，．,.)）」』】〕〉》］｝!！?？:：;；・ー…‥ゝゞヽヾぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ%％")
-NO_END = set("(（「『【〔〈《［｛")
+# a 和暦 date, a run of spaces, a run of narrow non-space characters (printable, below U+1100:
+# Latin, Greek, Cyrillic, with their combining marks; a no-break space joins), or one other character
+# with any zero-width characters that follow it (variation selectors, combining marks, ZWJ
+# sequences)
+_ZW = r"\u0300-\u036f\u20d0-\u20ff\u3099\u309a\ufe00-\ufe0f\u200b-\u200d\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f"
+_TOKEN = re.compile(
+    r"(?:令和|平成|昭和)(?:[0-9]{1,2}|元)年(?:度末|度|[0-9]{1,2}月(?:[0-9]{1,2}日|末)?)?"
+    r"| +"
+    rf"|(?:[!-~\xa1-\u10ff]|[{_ZW}])+(?:\xa0(?:[!-~\xa1-\u10ff]|[{_ZW}])*)*"
+    r"|[\U0001f1e6-\U0001f1ff]{2}"
+    rf"|.(?:[{_ZW}]|(?<=\u200d).)*", re.S)
+_UNIT = re.compile(rf".[{_ZW}]*", re.S)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+NO_START = set("、。，．,.)）」』】〕〉》］｝!！?？:：;；・ー…‥ゝゞヽヾぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ%％｡､｣")
+NO_END = set("(（「『【〔〈《［｛｢")
+LOOK_BACK = 6        # tokens a break may move back to satisfy 禁則
+
+
+def display(text: str) -> str:
+    """The text as a table shows it: tabs as spaces, other control characters as U+FFFD."""
+    return _CONTROL.sub("\ufffd", text.replace("\t", " "))
 
 
 @lru_cache(maxsize=4096)
 def _width(token: str) -> int:
-    w = wcswidth(token)
-    return w if w >= 0 else len(token)       # control characters: count them as one each
+    return max(wcswidth(token), 0)
 
 
-def _pieces(text: str, width: int) -> list[str]:
-    """Tokens, with ASCII runs longer than a line cut into line-sized pieces."""
+def _tokens(text: str, width: int) -> list[tuple[str, int]]:
+    """Tokens and their widths, with narrow runs longer than a line cut into line-sized pieces."""
     out = []
     for tok in _TOKEN.findall(text):
-        if len(tok) > 1 and not tok.isspace() and _width(tok) > width:
-            out.extend(tok[i:i + width] for i in range(0, len(tok), width))
+        w = _width(tok)
+        if w <= width or len(tok) == 1:
+            out.append((tok, w))
+        elif tok.isascii():
+            out.extend((tok[i:i + width], len(tok[i:i + width])) for i in range(0, len(tok), width))
         else:
-            out.append(tok)
+            piece = ""
+            for ch in _UNIT.findall(tok):           # a character with its zero-width followers
+                if piece and _width(piece + ch) > width:
+                    out.append((piece, _width(piece)))
+                    piece = ""
+                piece += ch
+            out.append((piece, _width(piece)))
     return out
 
 
-def _strip(line: list[str]) -> list[str]:
-    while line and line[-1].isspace():
-        line.pop()
-    return line
+def _trim(toks: list[str], end: bool = True) -> list[str]:
+    """Without spaces at the start, and (end=True) at the end."""
+    i, j = 0, len(toks)
+    while i < j and toks[i][0] == " ":
+        i += 1
+    while end and j > i and toks[j - 1][0] == " ":
+        j -= 1
+    return toks[i:j]
+
+
+def _break_at(line: list[str], tok: str, width: int) -> int:
+    """Where to end the current line when `tok` does not fit: the latest point (at most
+    LOOK_BACK tokens back) after which the next line does not start with a NO_START character,
+    this one does not end with a NO_END character, and what moves down still fits with `tok`.
+    Where no such point exists, right before `tok`."""
+    for k in range(len(line), max(len(line) - LOOK_BACK, 0), -1):
+        here, down = _trim(line[:k]), _trim(line[k:] + [tok])
+        if not here or not down:
+            continue
+        if down[0][0] in NO_START or here[-1][-1] in NO_END:
+            continue
+        if k == len(line) or sum(map(_width, down)) <= width:
+            return k
+    return len(line)
 
 
 def wrap_line(text: str, width: int) -> list[str]:
     lines: list[list[str]] = []
-    line: list[str] = []
+    line: list[str] = []        # never starts with a space, so non-empty means it has text
     used = 0
-    for tok in _pieces(text, width):
-        if tok.isspace():
+    for tok, w in _tokens(text, width):
+        if tok[0] == " ":
             if line:
                 line.append(tok)
-                used += _width(tok)
+                used += w
             continue
-        w = _width(tok)
         if used + w > width and line:
-            _strip(line)
-            carry: list[str] = []
-            head = tok                  # the next line must not start with 、。）」 ...
-            while head[0] in NO_START and len(line) > 1 and not line[-1].isspace():
-                head = line.pop()
-                carry.insert(0, head)
-            while len(line) > 1 and line[-1][-1] in NO_END:    # nor this one end with （「 ...
-                carry.insert(0, line.pop())
-            if sum(map(_width, carry)) + w > width:             # no room: break here after all
-                line.extend(carry)
-                carry = []
-            if _strip(line):
-                lines.append(line)
-            line = carry
+            k = _break_at(line, tok, width)
+            lines.append(_trim(line[:k]))
+            line = _trim(line[k:], end=False)      # keeps the spaces before tok
             used = sum(map(_width, line))
         line.append(tok)
         used += w
-    _strip(line)
+    line = _trim(line)
     if line or not lines:
         lines.append(line)
     return ["".join(ln) for ln in lines]
 
 
 def wrap(text: str, width: int | None) -> str:
-    """`text` with newlines inserted so that no line is wider than `width` display columns
-    (None: unchanged). Existing newlines are kept."""
-    if width is None or _width(text) <= width and "\n" not in text:
+    """`text` as shown (see display()) with newlines inserted so that no line is wider than
+    `width` display columns (None: only display()). Existing newlines are kept."""
+    text = display(text)
+    if width is None or "\n" not in text and _width(text) <= width:
         return text
+    width = max(width, 1)
     return "\n".join(ln for para in text.split("\n") for ln in wrap_line(para, width))
