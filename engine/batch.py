@@ -179,6 +179,10 @@ def run_many(paths: list[str], *, as_of: _dt.date, lang: str, render: Callable, 
             yield _run_one(p)
         return
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    if method == "fork":
+        from .models import Profile
+
+        Profile.model_rebuild()     # its validator (built on first use) built once, inherited by all
     ctx = multiprocessing.get_context(method)
     chunk = max(1, min(16, len(paths) // (jobs * 8) or 1))
     with ctx.Pool(jobs, initializer=_init_worker, initargs=(options,)) as pool:
