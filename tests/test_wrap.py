@@ -90,6 +90,16 @@ def test_wide_letters_words_and_emoji_are_not_split_or_overflow():
     assert wrap("🇯🇵" * 3, 3).split("\n") == ["🇯🇵"] * 3
 
 
+def test_narrow_runs_beyond_ascii_and_what_a_second_review_found():
+    assert wrap("xx don’t", 6) == "xx\ndon’t"
+    assert wrap("a 10–20 b", 5) == "a\n10–20\nb"
+    assert wrap("住所ｺｰﾄﾞ", 6) == "住所\nｺｰﾄﾞ"                  # half-width katakana stays whole
+    assert not any(ln.startswith("ﾞ") for ln in wrap("ｼｽﾃﾑｶﾞｲﾄﾞ", 5).split("\n"))
+    assert only_breaks("日\u200d 🏻", wrap("日\u200d 🏻", 3))    # nothing lost after a ZWJ
+    assert wrap("あいーーーーーー", 14) == "あ\nいーーーーーー"     # LOOK_BACK tokens back
+    assert wrap("a\r\nb", 5) == "a\nb"
+
+
 def test_control_characters_are_shown_not_executed():
     assert wrap("a\tb", 10) == "a b"
     assert wrap("\x1b[31mred\x1b[0m", 20) == "\ufffd[31mred\ufffd[0m"

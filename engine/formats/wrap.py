@@ -6,7 +6,8 @@ end of a line or "、" at the start of one. Here a line may break at a space or 
 full-width characters; a run of narrow characters (an English word, an ISO date, a code) and a
 和暦 date (令和7年度末) stay whole when they fit on a line; and the basic 禁則 rules hold
 where a break allows it: closing brackets and punctuation (、。）」 and the like) do not start a
-line, opening brackets do not end one. Only the spaces at a break are dropped. Widths are
+line, opening brackets do not end one. Spaces are dropped only at a break and at either end of
+a paragraph that is wrapped. Widths are
 wcwidth's, the measure tabulate aligns the columns with, so a line is never wider than asked,
 except for a single character wider than the whole line.
 
@@ -29,22 +30,27 @@ from wcwidth import wcswidth
 # with any zero-width characters that follow it (variation selectors, combining marks, ZWJ
 # sequences)
 _ZW = r"\u0300-\u036f\u20d0-\u20ff\u3099\u309a\ufe00-\ufe0f\u200b-\u200d\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f"
+# printable narrow characters: ASCII, Latin, Greek, Cyrillic (below U+1100), Vietnamese
+# letters, dashes and quotes, half-width katakana with its sound marks
+_NARROW = r"!-~\xa1-\u10ff\u1e00-\u1eff\u2010-\u2027\uff61-\uff9f"
 _TOKEN = re.compile(
     r"(?:令和|平成|昭和)(?:[0-9]{1,2}|元)年(?:度末|度|[0-9]{1,2}月(?:[0-9]{1,2}日|末)?)?"
     r"| +"
-    rf"|(?:[!-~\xa1-\u10ff]|[{_ZW}])+(?:\xa0(?:[!-~\xa1-\u10ff]|[{_ZW}])*)*"
+    rf"|(?:[{_NARROW}]|[{_ZW}])+(?:\xa0(?:[{_NARROW}]|[{_ZW}])+)*"
     r"|[\U0001f1e6-\U0001f1ff]{2}"
-    rf"|.(?:[{_ZW}]|(?<=\u200d).)*", re.S)
-_UNIT = re.compile(rf".[{_ZW}]*", re.S)
+    rf"|.(?:[{_ZW}]|(?<=\u200d)[^ ])*", re.S)
+_UNIT = re.compile(rf".[{_ZW}\uff9e\uff9f]*", re.S)     # with zero-width marks and ﾞﾟ
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-NO_START = set("、。，．,.)）」』】〕〉》］｝!！?？:：;；・ー…‥ゝゞヽヾぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ%％｡､｣")
-NO_END = set("(（「『【〔〈《［｛｢")
+NO_START = set("、。，．,.)）」』】〕〉》］｝!！?？:：;；・ー…‥ゝゞヽヾ々ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"
+               "%％｡､｣ｰｧｨｩｪｫｬｭｮｯ”’")
+NO_END = set("(（「『【〔〈《［｛｢“‘")
 LOOK_BACK = 6        # tokens a break may move back to satisfy 禁則
 
 
 def display(text: str) -> str:
-    """The text as a table shows it: tabs as spaces, other control characters as U+FFFD."""
-    return _CONTROL.sub("\ufffd", text.replace("\t", " "))
+    """The text as a table shows it: CRLF as a newline, tabs as spaces, other control
+    characters as U+FFFD."""
+    return _CONTROL.sub("\ufffd", text.replace("\r\n", "\n").replace("\t", " "))
 
 
 @lru_cache(maxsize=4096)
@@ -87,7 +93,7 @@ def _break_at(line: list[str], tok: str, width: int) -> int:
     LOOK_BACK tokens back) after which the next line does not start with a NO_START character,
     this one does not end with a NO_END character, and what moves down still fits with `tok`.
     Where no such point exists, right before `tok`."""
-    for k in range(len(line), max(len(line) - LOOK_BACK, 0), -1):
+    for k in range(len(line), max(len(line) - LOOK_BACK - 1, 0), -1):
         here, down = _trim(line[:k]), _trim(line[k:] + [tok])
         if not here or not down:
             continue
