@@ -12,10 +12,6 @@ UCHINADA_MESSAGE = ("選挙人名簿管理: 計画上の移行時期（令和8�
                     "期限を237日超過しています。計画は未検証の予定です")
 
 
-def squeeze(s: str) -> str:
-    return re.sub(r"\s+", "", s)
-
-
 def only_breaks(original: str, wrapped: str) -> bool:
     """`wrapped` is `original` (as displayed) with line breaks put in place of runs of spaces or
     between two characters: nothing else dropped, added or moved."""

@@ -7,9 +7,8 @@ full-width characters; a run of narrow characters (an English word, an ISO date,
 和暦 date (令和7年度末) stay whole when they fit on a line; and the basic 禁則 rules hold
 where a break allows it: closing brackets and punctuation (、。）」 and the like) do not start a
 line, opening brackets do not end one. Spaces are dropped only at a break and at either end of
-a paragraph that is wrapped. Widths are
-wcwidth's, the measure tabulate aligns the columns with, so a line is never wider than asked,
-except for a single character wider than the whole line.
+a paragraph that is wrapped. Widths are wcwidth's, the measure tabulate aligns the columns with,
+so a line is never wider than asked, except for a single character wider than the whole line.
 
 The text is shown, not stored: tabs become spaces and other control characters (a terminal
 escape sequence in a profile value, say) become U+FFFD, so they cannot upset the table or the
@@ -25,14 +24,15 @@ from functools import lru_cache
 
 from wcwidth import wcswidth
 
-# a 和暦 date, a run of spaces, a run of narrow non-space characters (printable, below U+1100:
-# Latin, Greek, Cyrillic, with their combining marks; a no-break space joins), or one other character
-# with any zero-width characters that follow it (variation selectors, combining marks, ZWJ
-# sequences)
+# zero-width characters that belong to the character before them: combining marks, variation
+# selectors, ZWJ, skin tones, tags
 _ZW = r"\u0300-\u036f\u20d0-\u20ff\u3099\u309a\ufe00-\ufe0f\u200b-\u200d\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f"
 # printable narrow characters: ASCII, Latin, Greek, Cyrillic (below U+1100), Vietnamese
 # letters, dashes and quotes, half-width katakana with its sound marks
 _NARROW = r"!-~\xa1-\u10ff\u1e00-\u1eff\u2010-\u2027\uff61-\uff9f"
+# a token: a 和暦 date, a run of spaces, a run of narrow characters (a no-break space joins
+# two), a flag (two regional indicators), or one other character with its zero-width followers
+# (and, after a ZWJ, the character it joins)
 _TOKEN = re.compile(
     r"(?:令和|平成|昭和)(?:[0-9]{1,2}|元)年(?:度末|度|[0-9]{1,2}月(?:[0-9]{1,2}日|末)?)?"
     r"| +"
