@@ -13,8 +13,8 @@ import sys
 
 import click
 
-from engine import __version__
-from engine.errors import (EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EngineError,
+from .engine import __version__
+from .engine.errors import (EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EngineError,
                            GapcheckError)
 
 EXIT_CODES_HELP = """\b
@@ -89,7 +89,7 @@ def guarded(fn):
 
 def emit(text: str, output: str | None, inputs: list[str]) -> None:
     if output:
-        from engine.output import write_atomic
+        from .engine.report.output import write_atomic
 
         write_atomic(output, text, inputs)
     else:
@@ -164,8 +164,8 @@ def run(obj: Ctx, profiles: tuple[str, ...], as_of: str | None, fmt: str, table_
     municipality x area summary grouped by prefecture (on stdout with --output-dir, else on
     stderr, or in --summary FILE). A bad profile is reported and skipped; the rest still run.
     """
-    from engine import api
-    from engine.models import SEVERITIES
+    from .engine import api
+    from .engine.load.models import SEVERITIES
 
     lang = lang or obj.lang
     _binary_needs_output(fmt, output or output_dir)
@@ -195,11 +195,11 @@ def _run_batch(obj, profiles, as_of, fmt, lang, include_passed, fail_on, due_soo
                jobs, output_dir, summary_path, summary_format) -> None:
     from pathlib import Path
 
-    from engine import batch, rollup
-    from engine.api import default_engine, resolve_as_of
-    from engine.errors import GapcheckError
-    from engine.models import SEVERITIES
-    from engine.output import commit_all, discard, identities, write_atomic
+    from .engine.commands import batch, rollup
+    from .engine.api import default_engine, resolve_as_of
+    from .engine.errors import GapcheckError
+    from .engine.load.models import SEVERITIES
+    from .engine.report.output import commit_all, discard, identities, write_atomic
 
     if output:
         raise GapcheckError("--output takes one profile; for many use --output-dir and --summary",
@@ -207,7 +207,7 @@ def _run_batch(obj, profiles, as_of, fmt, lang, include_passed, fail_on, due_soo
     paths = batch.collect(profiles)
     day = resolve_as_of(as_of)
     engine = default_engine()      # load and check catalogs and rules once, before any worker starts
-    from engine.formats import EXTENSIONS
+    from .engine.report.formats import EXTENSIONS
 
     per_fmt = "json" if fmt == "table" else fmt
     out_dir = Path(output_dir) if output_dir else None
@@ -302,8 +302,10 @@ def budget(obj: Ctx, profile: str, fy: str, as_of: str | None, fmt: str, waivers
 
     指定した年度の予算要求に向けた対応事項一覧（繰越分を先頭に、分野・担当部門別）。
     """
-    from engine import api, budget as budget_mod, jdate
-    from engine.errors import GapcheckError
+    from .engine import api
+    from .engine.commands import budget as budget_mod
+    from .engine.load import jdate
+    from .engine.errors import GapcheckError
 
     lang = lang or obj.lang
     try:
@@ -325,8 +327,8 @@ def verify(obj: Ctx, rule: str | None, lang: str | None) -> None:
 
     ルールの発火例・非発火例を実行して検証します。RULE でルールまたは分野を絞り込めます。
     """
-    from engine.api import default_engine
-    from engine.examples import run_examples
+    from .engine.api import default_engine
+    from .engine.commands.verify import run_examples
 
     results = run_examples(default_engine(), rule)
     failed = [r for r in results if not r.passed]
@@ -350,8 +352,8 @@ def catalogs() -> None:
 @guarded
 def catalogs_list(obj: Ctx, lang: str | None, fmt: str) -> None:
     """Every catalog with its edition and item count."""
-    from engine import catalog_views
-    from engine.api import default_engine
+    from .engine.commands import explain as catalog_views
+    from .engine.api import default_engine
 
     click.echo(catalog_views.list_catalogs(default_engine().catalogs, fmt, lang or obj.lang), nl=False)
 
@@ -364,8 +366,8 @@ def catalogs_list(obj: Ctx, lang: str | None, fmt: str) -> None:
 @guarded
 def catalogs_show(obj: Ctx, area: str, lang: str | None, fmt: str) -> None:
     """The items of one catalog with their deadlines and sources."""
-    from engine import catalog_views
-    from engine.api import default_engine
+    from .engine.commands import explain as catalog_views
+    from .engine.api import default_engine
 
     click.echo(catalog_views.show_catalog(default_engine().catalogs, area, fmt, lang or obj.lang), nl=False)
 
@@ -382,8 +384,8 @@ def rules() -> None:
 @guarded
 def rules_list(obj: Ctx, lang: str | None, fmt: str) -> None:
     """Every rule with its area, severity, obligation and the catalog it reads."""
-    from engine import catalog_views
-    from engine.api import default_engine
+    from .engine.commands import explain as catalog_views
+    from .engine.api import default_engine
 
     click.echo(catalog_views.list_rules(default_engine(), fmt, lang or obj.lang), nl=False)
 
@@ -398,8 +400,8 @@ def explain(obj: Ctx, ident: str, lang: str | None) -> None:
 
     ルールまたは要件の内容・根拠・例を説明します。
     """
-    from engine import catalog_views
-    from engine.api import default_engine
+    from .engine.commands import explain as catalog_views
+    from .engine.api import default_engine
 
     click.echo(catalog_views.explain(default_engine(), ident, lang or obj.lang), nl=False)
 
@@ -429,7 +431,7 @@ def diff(obj: Ctx, old: str, new: str, fmt: str, lang: str | None, exit_code: bo
 
     2回の実行結果（JSON）を比較し、新たな指摘・解消した指摘・変化（状態・重大度・期限）を一覧表示します。
     """
-    from engine import diff as diff_mod
+    from .engine.commands import diff as diff_mod
 
     d = diff_mod.diff_files(old, new)
     emit(diff_mod.render(d, fmt, lang or obj.lang), output, [old, new])
@@ -460,8 +462,8 @@ def validate_cmd(obj: Ctx, profiles: tuple[str, ...], as_of: str | None, verbose
     プロファイルを検査し、問題をすべて一度に報告します（ファイル・行・項目・記述・正しい形）。
     Warnings (stale data, requirements left out) do not make a profile invalid.
     """
-    from engine import validate as v
-    from engine.api import default_engine, resolve_as_of
+    from .engine.commands import validate as v
+    from .engine.api import default_engine, resolve_as_of
 
     lang = lang or obj.lang
     day = resolve_as_of(as_of)
@@ -489,9 +491,9 @@ def init_cmd(obj: Ctx, name: str, code: str, prefecture: str | None, name_en: st
 
     現行の全要件を status: unknown で並べた新しいプロファイルを作成します。
     """
-    from engine import scaffold
-    from engine.api import default_engine, resolve_as_of
-    from engine.output import write_atomic
+    from .engine.commands import init as scaffold
+    from .engine.api import default_engine, resolve_as_of
+    from .engine.report.output import write_atomic
 
     lang = lang or obj.lang
     if output and os.path.lexists(output):
@@ -523,8 +525,8 @@ def schema_cmd(obj: Ctx, kind: str, output: str | None) -> None:
 
     プロファイル・waiver ファイル・指摘事項（JSON）の JSON Schema を出力します（エディタの補完・検査用）。
     """
-    from engine import schema
-    from engine.api import default_engine
+    from .engine.commands import schema
+    from .engine.api import default_engine
 
     emit(schema.schema_text(kind, default_engine().catalogs if kind == "profile" else None), output, [])
 

@@ -20,11 +20,12 @@ from typing import Any, Callable
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from engine import batch, jdate  # noqa: E402
-from engine.api import Engine  # noqa: E402
-from engine.evaluate import evaluate  # noqa: E402
-from engine.output import commit_all, stage  # noqa: E402
-from engine.profile import load_profile  # noqa: E402
+from gapcheck.engine.commands import batch  # noqa: E402
+from gapcheck.engine.load import jdate  # noqa: E402
+from gapcheck.engine.api import Engine  # noqa: E402
+from gapcheck.engine.match.evaluate import evaluate  # noqa: E402
+from gapcheck.engine.report.output import commit_all, stage  # noqa: E402
+from gapcheck.engine.load.profile import load_profile  # noqa: E402
 
 Pred = Callable[[dict], bool]
 

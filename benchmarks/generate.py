@@ -16,9 +16,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from engine.catalog import load_catalogs  # noqa: E402
-from engine.models import local_gov_check_digit  # noqa: E402
-from engine.prefectures import PREFECTURES  # noqa: E402
+from gapcheck.engine.load.catalog import load_catalogs  # noqa: E402
+from gapcheck.engine.load.models import local_gov_check_digit  # noqa: E402
+from gapcheck.engine.load.prefectures import PREFECTURES  # noqa: E402
 
 STATUS_MIX = [("done", 45), ("in_progress", 12), ("planned", 15), ("not_started", 8),
               ("unknown", 15), ("not_applicable", 5)]

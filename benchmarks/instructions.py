@@ -42,7 +42,7 @@ def child(n: int, folder: str) -> None:
     import datetime as _dt
 
     sys.path.insert(0, str(ROOT))
-    from engine import batch
+    from gapcheck.engine.commands import batch
 
     paths = sorted(Path(folder).glob("*.yaml"))[:n]
     render = batch.Renderer("json")

@@ -124,13 +124,13 @@ def import_breakdown() -> list[tuple[str, float]]:
 
 def in_process_split(paths: list[Path]) -> dict:
     """Time per stage for one process over `paths`: load, facts, matching, findings, writing."""
-    from engine import facts as F
-    from engine import report
-    from engine.api import Engine
-    from engine.evaluate import evaluate, match
-    from engine.formats.json import dumps
-    from engine.output import commit_all, stage
-    from engine.profile import load_profile
+    from gapcheck.engine.match import facts as F
+    from gapcheck.engine.report import model as report
+    from gapcheck.engine.api import Engine
+    from gapcheck.engine.match.evaluate import evaluate, match
+    from gapcheck.engine.report.formats.json import dumps
+    from gapcheck.engine.report.output import commit_all, stage
+    from gapcheck.engine.load.profile import load_profile
 
     t0 = time.perf_counter()
     engine = Engine.load()

@@ -6,17 +6,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import jdate
-from .catalog import CatalogSet, load_catalogs
-from .compiler import CompiledRules, compile_rules
+from .load import jdate
+from .load.catalog import CatalogSet, load_catalogs
+from .match.compiler import CompiledRules, compile_rules
 from .errors import GapcheckError
-from .evaluate import Result, evaluate
-from .facts import DUE_SOON_DAYS
-from .profile import load_profile
-from .rules import RuleBook, load_rules
+from .match.evaluate import Result, evaluate
+from .match.facts import DUE_SOON_DAYS
+from .load.profile import load_profile
+from .load.rules import RuleBook, load_rules
 
 if TYPE_CHECKING:
-    from .waivers import Waivers
+    from .match.waivers import Waivers
 
 
 @dataclass
@@ -29,7 +29,8 @@ class Engine:
 
     @classmethod
     def load(cls, catalogs_dir: str | Path | None = None, rules_dir: str | Path | None = None) -> "Engine":
-        from . import cache, paths
+        from .load import cache
+        from .load import paths
 
         cdir = Path(catalogs_dir) if catalogs_dir else paths.catalogs_dir()
         rdir = Path(rules_dir) if rules_dir else paths.rules_dir()
@@ -51,14 +52,14 @@ class Engine:
         result = evaluate(lp, self.catalogs, self.compiled, day,
                           window=due_soon_days, include_passed=include_passed, langs=langs)
         if ws is not None:
-            from .waivers import apply_waivers
+            from .match.waivers import apply_waivers
 
             result = apply_waivers(result, ws, day)
         return result
 
     def load_waivers(self, waivers: "str | Path | Waivers") -> "Waivers":
         """A waiver file, checked against this engine's rules and requirements."""
-        from .waivers import Waivers, load_waivers
+        from .match.waivers import Waivers, load_waivers
 
         if isinstance(waivers, Waivers):
             return waivers
@@ -96,6 +97,6 @@ def run(profile_path: str | Path, as_of: _dt.date | str | None = None, include_p
 def render(result: Result, fmt: str = "table", lang: str = "ja", **opts) -> str | bytes:
     """Render in any of engine.formats.FORMATS: table (opts: style), json, csv, markdown, html
     (text) or xlsx (bytes)."""
-    from . import report
+    from .report import model as report
 
     return report.render(result, fmt, lang, **opts)

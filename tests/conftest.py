@@ -4,7 +4,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 PROFILES = ROOT / "profiles"
 
 
@@ -26,7 +25,7 @@ def _own_cache(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def engine():
-    from engine.api import default_engine
+    from gapcheck.engine.api import default_engine
 
     return default_engine()
 

@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from cli import main
+from gapcheck.cli import main
 from tests.conftest import PROFILES, ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -82,9 +82,9 @@ def test_floor_agrees_with_engine(fifty, engine):
     import datetime
 
     import floor
-    from engine import report
-    from engine.evaluate import evaluate
-    from engine.profile import load_profile
+    from gapcheck.engine.report import model as report
+    from gapcheck.engine.match.evaluate import evaluate
+    from gapcheck.engine.load.profile import load_profile
 
     matcher = floor.python_matcher(engine)
     day = datetime.date(2026, 11, 23)
@@ -124,7 +124,7 @@ def test_duplicate_profile_ids_are_reported_not_overwritten(runner, tmp_path):
 
 def test_rerun_into_the_same_folder_replaces_outputs_and_leaves_no_temporary_files(runner, fifty, tmp_path,
                                                                                   monkeypatch):
-    import cli
+    from gapcheck import cli
 
     monkeypatch.setattr(cli, "COMMIT_EVERY", 7)       # commit in several rounds, as a large batch does
     out = tmp_path / "out"
@@ -137,8 +137,8 @@ def test_rerun_into_the_same_folder_replaces_outputs_and_leaves_no_temporary_fil
 
 
 def test_an_interrupted_batch_leaves_no_temporary_files(runner, fifty, tmp_path, monkeypatch):
-    import cli
-    from engine import output
+    from gapcheck import cli
+    from gapcheck.engine.report import output
 
     monkeypatch.setattr(cli, "COMMIT_EVERY", 5)
     real, calls = output.commit, []
@@ -177,9 +177,9 @@ def test_direct_driver_agrees_with_durable_rules_host(fifty, engine, monkeypatch
     matches through durable_rules' own Python Host must give exactly the same findings."""
     import datetime
 
-    from engine import report
-    from engine.evaluate import evaluate
-    from engine.profile import load_profile
+    from gapcheck.engine.report import model as report
+    from gapcheck.engine.match.evaluate import evaluate
+    from gapcheck.engine.load.profile import load_profile
 
     day = datetime.date(2026, 11, 23)
     paths = sorted(fifty.glob("*.yaml"))[:30] + sorted(PROFILES.glob("*.yaml"))
@@ -200,7 +200,7 @@ def test_direct_driver_agrees_with_durable_rules_host(fifty, engine, monkeypatch
 def test_engine_refusal_is_an_engine_error(engine):
     """A fact durable_rules' core refuses (here: a kind no rule or observer matches) stops the
     evaluation with an EngineError, never a silently shorter list of findings."""
-    from engine.compiler import Session, _Codec, run_session, EngineRefused
+    from gapcheck.engine.match.compiler import Session, _Codec, run_session, EngineRefused
 
     engine.compiled.sessions["refuse"] = Session()
     try:

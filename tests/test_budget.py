@@ -3,8 +3,10 @@ import csv
 import io
 import json
 
-from cli import main
-from engine import api, budget, jdate
+from gapcheck.cli import main
+from gapcheck.engine import api
+from gapcheck.engine.commands import budget
+from gapcheck.engine.load import jdate
 from tests.conftest import PROFILES
 
 UCHINADA = PROFILES / "uchinada.yaml"

@@ -1,8 +1,8 @@
 """The catalogs-and-rules cache: used when the files are unchanged, never when they change."""
 import shutil
 
-from engine import cache
-from engine.api import Engine
+from gapcheck.engine.load import cache
+from gapcheck.engine.api import Engine
 from tests.conftest import ROOT
 
 
@@ -14,7 +14,7 @@ def test_cache_hit_and_invalidation(tmp_path, monkeypatch):
     first = Engine.load(tmp_path / "catalogs", tmp_path / "rules")
     [pickled] = list((tmp_path / "cache").glob("engine-*.pickle"))
     calls = []
-    monkeypatch.setattr("engine.api.load_catalogs", lambda d: calls.append(d))
+    monkeypatch.setattr("gapcheck.engine.api.load_catalogs", lambda d: calls.append(d))
     second = Engine.load(tmp_path / "catalogs", tmp_path / "rules")       # from the cache
     assert calls == [] and second.rules.digest == first.rules.digest
     assert list(second.catalogs.items) == list(first.catalogs.items)

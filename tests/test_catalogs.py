@@ -3,7 +3,7 @@ from collections import Counter
 
 import pytest
 
-from engine.catalog import load_catalogs
+from gapcheck.engine.load.catalog import load_catalogs
 
 cs = load_catalogs()
 

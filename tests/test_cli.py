@@ -1,7 +1,7 @@
 """The command line, through click's CliRunner: outputs, exit codes, and errors without tracebacks."""
 import json
 
-from cli import main
+from gapcheck.cli import main
 from tests.conftest import PROFILES, write
 
 UCHINADA = str(PROFILES / "uchinada.yaml")
@@ -110,7 +110,7 @@ def test_explain(runner):
 
 
 def test_internal_error_exit_3_without_traceback_unless_debug(runner, monkeypatch):
-    from engine import api
+    from gapcheck.engine import api
 
     def broken(*a, **k):
         raise ZeroDivisionError("bug")

@@ -3,8 +3,9 @@ import json
 
 import pytest
 
-from cli import main
-from engine import api, diff
+from gapcheck.cli import main
+from gapcheck.engine import api
+from gapcheck.engine.commands import diff
 from tests.conftest import PROFILES, write
 
 UCHINADA = str(PROFILES / "uchinada.yaml")
@@ -60,7 +61,7 @@ def test_status_changes_when_the_due_soon_window_opens(runner, tmp_path):
 
 def test_severity_and_deadline_changes_and_library(tmp_path):
     res = api.run(UCHINADA, as_of="2026-11-23")
-    from engine import report
+    from gapcheck.engine.report import model as report
 
     old = report.to_dict(res, "en")
     new = json.loads(json.dumps(old))

@@ -1,6 +1,6 @@
 """The rule-author documentation lists every fact field and placeholder the compiler accepts."""
-from engine.facts import PROFILE_FIELDS, REQUIREMENT_FIELDS
-from engine.rules import MESSAGE_PLACEHOLDERS
+from gapcheck.engine.match.facts import PROFILE_FIELDS, REQUIREMENT_FIELDS
+from gapcheck.engine.load.rules import MESSAGE_PLACEHOLDERS
 from tests.conftest import ROOT
 
 DOC = (ROOT / "docs" / "RULES.md").read_text(encoding="utf-8")

@@ -3,8 +3,10 @@ import json
 
 import pytest
 
-from engine import api, report
-from engine.errors import EngineError
+from gapcheck.engine import api
+
+from gapcheck.engine.report import model as report
+from gapcheck.engine.errors import EngineError
 from tests.conftest import PROFILES
 
 UCHINADA = PROFILES / "uchinada.yaml"
@@ -105,9 +107,9 @@ def test_silent_profile_is_all_unassessed(tmp_path):
 
 def test_failing_action_fails_the_run_loudly(engine):
     """durable_rules swallows exceptions in actions; gapcheck must not."""
-    from engine.compiler import compile_rules
-    from engine.evaluate import evaluate
-    from engine.profile import load_profile
+    from gapcheck.engine.match.compiler import compile_rules
+    from gapcheck.engine.match.evaluate import evaluate
+    from gapcheck.engine.load.profile import load_profile
 
     def boom(c):
         raise RuntimeError("boom in action")
@@ -130,9 +132,9 @@ def test_many_profiles_share_one_ruleset_without_leaking_sessions(tmp_path):
     import datetime
     import shutil
 
-    from engine.api import Engine
-    from engine.evaluate import evaluate
-    from engine.profile import load_profile
+    from gapcheck.engine.api import Engine
+    from gapcheck.engine.match.evaluate import evaluate
+    from gapcheck.engine.load.profile import load_profile
     from tests.conftest import ROOT
 
     for sub in ("catalogs", "rules"):
@@ -173,8 +175,8 @@ def test_every_fact_observed_on_repeated_runs(engine):
     import datetime
     import time
 
-    from engine.evaluate import evaluate
-    from engine.profile import load_profile
+    from gapcheck.engine.match.evaluate import evaluate
+    from gapcheck.engine.load.profile import load_profile
 
     lp = load_profile(str(PROFILES / "hakusan.yaml"), engine.catalogs)
     first = [f.id for f in evaluate(lp, engine.catalogs, engine.compiled, datetime.date(2026, 11, 23)).findings]
@@ -189,9 +191,9 @@ def test_a_fact_the_engine_never_saw_is_an_error(engine, monkeypatch):
     stops with an engine error instead of reporting on what arrived."""
     import datetime
 
-    from engine import compiler
-    from engine.evaluate import evaluate
-    from engine.profile import load_profile
+    from gapcheck.engine.match import compiler
+    from gapcheck.engine.match.evaluate import evaluate
+    from gapcheck.engine.load.profile import load_profile
 
     lp = load_profile(str(PROFILES / "hakusan.yaml"), engine.catalogs)
     real = compiler._frames
@@ -208,9 +210,9 @@ def test_durable_rules_json_codec_gives_the_same_findings(engine, monkeypatch):
 
     import durable.engine
 
-    from engine import compiler
-    from engine.evaluate import evaluate
-    from engine.profile import load_profile
+    from gapcheck.engine.match import compiler
+    from gapcheck.engine.match.evaluate import evaluate
+    from gapcheck.engine.load.profile import load_profile
 
     day = datetime.date(2026, 11, 23)
     assert durable.engine.json is compiler._Codec
@@ -226,7 +228,7 @@ def test_durable_rules_json_codec_gives_the_same_findings(engine, monkeypatch):
 
 
 def test_the_codec_falls_back_to_the_standard_library():
-    from engine.compiler import _Codec
+    from gapcheck.engine.match.compiler import _Codec
 
     big = {"n": 2 ** 70, "s": "内灘町"}
     assert _Codec.loads(_Codec.dumps(big)) == big
@@ -239,7 +241,7 @@ def test_a_rule_book_is_compiled_once_per_process(engine):
     return the ruleset already compiled, not register another one."""
     from durable import lang as dr
 
-    from engine.compiler import compile_rules
+    from gapcheck.engine.match.compiler import compile_rules
 
     again = compile_rules(engine.rules)
     assert again is engine.compiled
@@ -252,7 +254,7 @@ def test_rendered_messages_are_reused_only_for_equal_values():
     values that cannot be keys are formatted directly."""
     import datetime
 
-    from engine.evaluate import render_message
+    from gapcheck.engine.match.evaluate import render_message
 
     class Stub:
         def __init__(self, **data):
@@ -274,8 +276,8 @@ def test_rendered_messages_are_reused_only_for_equal_values():
 def test_a_requirement_no_rule_fired_on_is_unassessed_never_passed(engine):
     """The safety net: if the rules say nothing about a requirement (here: every match on two
     requirements dropped), it is reported as unassessed by gapcheck.unmatched, never left out."""
-    from engine.evaluate import UNMATCHED_RULE, evaluate, match
-    from engine.profile import load_profile
+    from gapcheck.engine.match.evaluate import UNMATCHED_RULE, evaluate, match
+    from gapcheck.engine.load.profile import load_profile
 
     lp = load_profile(str(UCHINADA), engine.catalogs)
     day = api.resolve_as_of("2026-11-23")

@@ -1,6 +1,6 @@
 """gapcheck explain: what a rule checks (in words and as written), the requirements and sources it
 reads, its severity and why (obligation), its examples; what a requirement demands."""
-from cli import main
+from gapcheck.cli import main
 
 
 def test_rule_explanation_covers_checks_sources_severity_and_examples(runner):
@@ -25,7 +25,7 @@ def test_rule_explanation_covers_checks_sources_severity_and_examples(runner):
 def test_profile_rule_and_nested_conditions(runner):
     out = runner.invoke(main, ["--lang", "en", "explain", "dx_plan.plan_expired"]).output
     assert "(per profile;" in out and "requirements (1): DXP-PLAN-CURRENT" in out
-    from engine.catalog_views import describe_conditions
+    from gapcheck.engine.commands.explain import describe_conditions
 
     lines = describe_conditions([{"any": [{"planned_after_deadline": False},
                                           {"planned_after_deadline": {"is_null": True}}]},

@@ -9,10 +9,11 @@ from html.parser import HTMLParser
 
 import pytest
 
-from cli import main
-from engine import api, report
-from engine.formats import BINARY, FORMATS, TABLE_STYLES, render_dict
-from engine.labels import LABELS
+from gapcheck.cli import main
+from gapcheck.engine import api
+from gapcheck.engine.report import model as report
+from gapcheck.engine.report.formats import BINARY, FORMATS, TABLE_STYLES, render_dict
+from gapcheck.engine.labels import LABELS
 from tests.conftest import PROFILES, ROOT, write
 
 MUNIS = ["kaga", "choda", "hakusan", "uchinada", "tomisato"]
@@ -206,7 +207,7 @@ def test_csv_is_excel_friendly(models):
 
 
 def test_csv_cells_never_become_formulas():
-    from engine.formats.csv import safe_cell
+    from gapcheck.engine.report.formats.csv import safe_cell
 
     assert safe_cell("=cmd|'/c calc'!A1") == "'=cmd|'/c calc'!A1"
     assert safe_cell("+1") == "'+1" and safe_cell("@x") == "'@x" and safe_cell("-x") == "'-x"
@@ -262,7 +263,7 @@ def test_html_is_self_contained_and_escaped(models):
 def test_html_csp_hashes_match_inline_code():
     import base64
 
-    from engine.formats import html as h
+    from gapcheck.engine.report.formats import html as h
 
     out = h.render(report.to_dict(api.run(PROFILES / "kaga.yaml", as_of=AS_OF), "en"))
     for tag in ("style", "script"):
@@ -345,7 +346,7 @@ def test_cli_never_writes_over_the_waiver_file(runner, tmp_path):
 
 
 def test_cli_format_list_matches_the_registry():
-    import cli
+    from gapcheck import cli
 
     assert cli.RUN_FORMATS == list(FORMATS) and tuple(cli.TABLE_STYLES) == TABLE_STYLES
 
@@ -379,7 +380,7 @@ def test_json_bytes_are_the_standard_librarys(models):
     """The JSON format is encoded with orjson for speed; its bytes must stay exactly those of
     json.dumps (indented, and compact for batch JSON Lines), so files written before and after
     compare equal and any JSON tool reads them the same."""
-    from engine.formats.json import dumps
+    from gapcheck.engine.report.formats.json import dumps
 
     for key, d in models.items():
         assert render_dict(d, "json") == json.dumps(d, ensure_ascii=False, indent=2) + "\n", key

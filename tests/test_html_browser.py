@@ -12,8 +12,10 @@ import subprocess
 
 import pytest
 
-from engine import api, report
-from engine.formats import render_dict
+from gapcheck.engine import api
+
+from gapcheck.engine.report import model as report
+from gapcheck.engine.report.formats import render_dict
 from tests.conftest import PROFILES, ROOT
 
 

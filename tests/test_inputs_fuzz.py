@@ -19,10 +19,10 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cli import main
-from engine import yamlio
-from engine.api import default_engine
-from engine.errors import GapcheckError
+from gapcheck.cli import main
+from gapcheck.engine.load import yamlio
+from gapcheck.engine.api import default_engine
+from gapcheck.engine.errors import GapcheckError
 from tests.conftest import PROFILES
 
 MUNIS = ["kaga", "choda", "hakusan", "uchinada", "tomisato"]
@@ -108,7 +108,7 @@ def env(tmp_path_factory):
 def accepted(path):
     """What decides exit 0 or 2, without evaluating (the loader and the profile checks):
     the document's data when accepted, else None."""
-    from engine.profile import check_document
+    from gapcheck.engine.load.profile import check_document
 
     try:
         doc = yamlio.load(str(path))

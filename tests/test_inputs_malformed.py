@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from cli import main
+from gapcheck.cli import main
 from tests.conftest import write
 
 # A small valid profile; the line numbers below refer to it.
@@ -140,8 +140,8 @@ def test_malformed_profile(runner, tmp_path, name):
 
 
 def test_alias_bomb_is_refused_quickly(tmp_path):
-    from engine import yamlio
-    from engine.errors import GapcheckError
+    from gapcheck.engine.load import yamlio
+    from gapcheck.engine.errors import GapcheckError
 
     wide = "a: &a [" + ", ".join(["x"] * 12_000) + "]\nb: [" + ", ".join(["*a"] * 90) + "]\n"
     for text in (BOMB, wide):
@@ -154,7 +154,7 @@ def test_alias_bomb_is_refused_quickly(tmp_path):
 
 
 def test_missing_path_directory_and_oversize(runner, tmp_path):
-    from engine import yamlio
+    from gapcheck.engine.load import yamlio
 
     cases = [(tmp_path / "nope.yaml", "no such file"), (tmp_path, "directory")]
     big = tmp_path / "big.yaml"
@@ -182,8 +182,8 @@ def test_unreadable_file_reported_with_name(monkeypatch, tmp_path):
     """The same, simulated (the test suite may run as root)."""
     import builtins
 
-    from engine import yamlio
-    from engine.errors import GapcheckError
+    from gapcheck.engine.load import yamlio
+    from gapcheck.engine.errors import GapcheckError
 
     p = write(tmp_path, "locked.yaml", BASE)
     real_open = builtins.open
@@ -220,7 +220,7 @@ def test_all_problems_reported_at_once(runner, tmp_path):
 def data_copy(tmp_path, monkeypatch):
     import shutil
 
-    from engine import api
+    from gapcheck.engine import api
     from tests.conftest import ROOT
 
     root = tmp_path / "data"

@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine import jdate
-from engine.jdate import DateParseError
+from gapcheck.engine.load import jdate
+from gapcheck.engine.load.jdate import DateParseError
 
 days = st.dates(min_value=dt.date(1927, 1, 1), max_value=dt.date(2099, 12, 31))
 
@@ -103,8 +103,8 @@ def test_deadline_classes():
 
 
 def test_date_error_in_profile_names_file_line_and_forms(tmp_path):
-    from engine.api import default_engine
-    from engine.errors import GapcheckError
+    from gapcheck.engine.api import default_engine
+    from gapcheck.engine.errors import GapcheckError
 
     p = tmp_path / "p.yaml"
     p.write_text("id: x\nmunicipality: {name: 内灘町, code: '173657', prefecture: 石川県}\n"

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from cli import main
+from gapcheck.cli import main
 from tests.conftest import PROFILES, ROOT, write
 
 MUNIS = ["kaga", "choda", "hakusan", "uchinada", "tomisato"]
@@ -72,8 +72,8 @@ def test_validate_warnings_do_not_fail(runner, tmp_path):
 
 
 def test_validate_library_returns_problems():
-    from engine.api import default_engine
-    from engine.validate import validate_profile
+    from gapcheck.engine.api import default_engine
+    from gapcheck.engine.commands.validate import validate_profile
 
     rep = validate_profile(str(UCHINADA), default_engine().catalogs, __import__("datetime").date(2026, 11, 23))
     assert rep.valid and not rep.errors and {p.code for p in rep.warnings} >= {"stale", "missing-items"}
@@ -138,7 +138,7 @@ def test_short_shift_jis_profiles_read(runner, tmp_path, text):
 
 
 def test_cost_estimate_spellings(tmp_path):
-    from engine.models import ItemStatus
+    from gapcheck.engine.load.models import ItemStatus
 
     for v in (1200000, "1,200,000", "１２０００００円", " 1200000 "):
         assert ItemStatus(status="planned", cost_estimate=v).cost_estimate == 1200000
@@ -160,8 +160,8 @@ def test_init_output_validates_and_everything_is_unassessed(runner, tmp_path):
     r = runner.invoke(main, ["--lang", "en", "run", str(out), "--as-of", "2026-04-02", "--format", "json",
                              "--include-passed"])
     d = json.loads(r.output)
-    from engine.api import default_engine
-    from engine.validate import current_items
+    from gapcheck.engine.api import default_engine
+    from gapcheck.engine.commands.validate import current_items
     import datetime
 
     cs = default_engine().catalogs
@@ -178,7 +178,7 @@ def test_init_output_validates_and_everything_is_unassessed(runner, tmp_path):
 def test_init_lists_every_current_requirement_with_a_comment(runner):
     r = runner.invoke(main, ["init", "--name", "加賀市", "--code", "172065", "--as-of", "2026-04-01"])
     assert r.exit_code == 0
-    from engine.api import default_engine
+    from gapcheck.engine.api import default_engine
 
     cs = default_engine().catalogs
     for cat in cs.catalogs.values():
@@ -219,15 +219,15 @@ def test_init_derives_prefecture_and_id(runner):
 
 
 def test_prefecture_table():
-    from engine.prefectures import PREFECTURES
+    from gapcheck.engine.load.prefectures import PREFECTURES
 
     assert len(PREFECTURES) == 47 and PREFECTURES["01"] == "北海道" and PREFECTURES["47"] == "沖縄県"
     assert PREFECTURES["13"] == "東京都" and PREFECTURES["26"] == "京都府" and PREFECTURES["17"] == "石川県"
 
 
 def test_template_is_what_init_writes_and_validates(runner):
-    from engine.api import default_engine
-    from engine.scaffold import TEMPLATE_ARGS, template_text
+    from gapcheck.engine.api import default_engine
+    from gapcheck.engine.commands.init import TEMPLATE_ARGS, template_text
 
     committed = (PROFILES / "TEMPLATE.yaml").read_text(encoding="utf-8")
     assert committed == template_text(default_engine().catalogs), (
@@ -256,7 +256,7 @@ def test_profiles_point_to_the_schema():
 
 def test_schema_accepts_the_profiles_and_rejects_mistakes():
     jsonschema = pytest.importorskip("jsonschema")
-    from engine import yamlio
+    from gapcheck.engine.load import yamlio
 
     schema = json.loads((ROOT / "docs" / "schema" / "profile.schema.json").read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
@@ -283,7 +283,7 @@ def test_schema_waivers_and_findings(runner, tmp_path):
         assert r.output == (ROOT / "docs" / "schema" / "findings.schema.json").read_text(encoding="utf-8")
     r = runner.invoke(main, ["schema", "waivers"])
     try:
-        from engine.waivers import WaiverFile  # noqa: F401
+        from gapcheck.engine.match.waivers import WaiverFile  # noqa: F401
         assert r.exit_code == 0 and json.loads(r.output)["type"] == "object"
     except ImportError:
         assert r.exit_code == 2
@@ -319,7 +319,7 @@ TARGETS = {("schema",): ["{catalog}"], ("init",): ["{profile}", "{catalog}"]}
 
 
 def test_every_command_is_guarded():
-    from cli import main as group
+    from gapcheck.cli import main as group
 
     for path, cmd in _commands(group):
         assert getattr(cmd.callback, "gapcheck_guarded", False), " ".join(path)
@@ -332,7 +332,7 @@ def test_output_over_an_input_is_refused(runner, tmp_path, monkeypatch, path):
     every command reads), the command exits 2 and the file is unchanged."""
     import shutil
 
-    from engine import api
+    from gapcheck.engine import api
 
     for d in ("catalogs", "rules"):
         shutil.copytree(ROOT / d, tmp_path / "data" / d)
@@ -359,7 +359,7 @@ def test_output_over_an_input_is_refused(runner, tmp_path, monkeypatch, path):
 def test_output_over_a_catalog_is_refused(runner, tmp_path, monkeypatch):
     import shutil
 
-    from engine import api
+    from gapcheck.engine import api
 
     for d in ("catalogs", "rules"):
         shutil.copytree(ROOT / d, tmp_path / d)
@@ -373,7 +373,7 @@ def test_output_over_a_catalog_is_refused(runner, tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("fail", ["fsync", "replace", "interrupt"])
 def test_interrupted_write_leaves_the_old_output(runner, tmp_path, monkeypatch, fail):
-    from engine import output
+    from gapcheck.engine.report import output
 
     out = tmp_path / "findings.json"
     out.write_text("old result\n", encoding="utf-8")
@@ -397,8 +397,8 @@ def test_interrupted_write_leaves_the_old_output(runner, tmp_path, monkeypatch, 
 
 
 def test_write_atomic_never_overwrites_when_asked(tmp_path):
-    from engine.errors import GapcheckError
-    from engine.output import write_atomic
+    from gapcheck.engine.errors import GapcheckError
+    from gapcheck.engine.report.output import write_atomic
 
     p = tmp_path / "x.yaml"
     write_atomic(p, "one\n", overwrite=False)
@@ -410,7 +410,7 @@ def test_write_atomic_never_overwrites_when_asked(tmp_path):
 # ---------------------------------------------------------------------------- internal errors
 
 def test_internal_error_is_short_and_exit_3(runner, monkeypatch):
-    from engine import validate
+    from gapcheck.engine.commands import validate
 
     def broken(*a, **k):
         raise RuntimeError("something broke\n" + "detail " * 200)

@@ -2,7 +2,7 @@
 where the municipalities' plans differ."""
 import pytest
 
-from engine import api
+from gapcheck.engine import api
 from tests.conftest import PROFILES
 
 MUNIS = ["kaga", "choda", "hakusan", "uchinada", "tomisato"]

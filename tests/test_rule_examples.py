@@ -1,8 +1,8 @@
 """Every rule's fire / no-fire examples, run by one generic test (like semgrep's rule tests)."""
 import pytest
 
-from engine.api import default_engine
-from engine.examples import run_examples
+from gapcheck.engine.api import default_engine
+from gapcheck.engine.commands.verify import run_examples
 
 _engine = default_engine()
 _results = run_examples(_engine)
@@ -21,7 +21,7 @@ def test_rule_example(res):
 
 def test_examples_can_fail(engine):
     """The harness really checks: an example expecting the opposite outcome fails."""
-    from engine.examples import run_examples as run
+    from gapcheck.engine.commands.verify import run_examples as run
 
     rule = engine.rules.by_id("base_systems.overdue")
     saved = rule.examples

@@ -5,9 +5,9 @@ import textwrap
 
 import pytest
 
-from cli import main
-from engine import api
-from engine.waivers import apply_waivers, load_waivers
+from gapcheck.cli import main
+from gapcheck.engine import api
+from gapcheck.engine.match.waivers import apply_waivers, load_waivers
 from tests.conftest import PROFILES, ROOT, write
 
 UCHINADA = str(PROFILES / "uchinada.yaml")
@@ -158,8 +158,8 @@ def test_passed_findings_are_not_waived(tmp_path):
 
 
 def test_every_format_shows_the_waiver(waived):
-    from engine.formats import render_dict
-    from engine.report import to_dict
+    from gapcheck.engine.report.formats import render_dict
+    from gapcheck.engine.report.model import to_dict
 
     for lang in ("ja", "en"):
         d = to_dict(waived, lang)

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from wcwidth import wcswidth
 
-from engine.formats.wrap import NO_END, NO_START, display, wrap
+from gapcheck.engine.report.formats.wrap import NO_END, NO_START, display, wrap
 
 UCHINADA_MESSAGE = ("選挙人名簿管理: 計画上の移行時期（令和8年度）が期限2026-03-31 (令和7年度末)より後であり、"
                     "期限を237日超過しています。計画は未検証の予定です")
@@ -28,7 +28,7 @@ def only_breaks(original: str, wrapped: str) -> bool:
 @pytest.fixture(scope="module")
 def texts(engine):
     """Every message and requirement cell of the five profiles' findings, in both languages."""
-    from engine import report
+    from gapcheck.engine.report import model as report
     from tests.conftest import PROFILES
 
     out = set()

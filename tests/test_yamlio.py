@@ -7,7 +7,7 @@ any document alike."""
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from engine import yamlio
+from gapcheck.engine.load import yamlio
 from tests.conftest import ROOT
 
 FILES = sorted(p for d in ("profiles", "catalogs", "rules") for p in (ROOT / d).rglob("*.yaml"))

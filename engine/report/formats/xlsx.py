@@ -82,7 +82,7 @@ def _require_openpyxl() -> None:
     try:
         import openpyxl  # noqa: F401
     except ImportError:
-        from ..errors import GapcheckError
+        from ...errors import GapcheckError
 
         raise GapcheckError("--format xlsx needs the openpyxl package, which is not installed",
                             "--format xlsx には openpyxl パッケージが必要ですが、インストールされていません",

@@ -13,9 +13,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from . import jdate, yamlio
+from . import jdate
+from . import yamlio
 from .catalog import CatalogSet
-from .errors import GapcheckError
+from ..errors import GapcheckError
 from .models import Profile, normalise_code
 from .validation import InvalidInput, Problem, _suggest, did_you_mean, dotted, problems_from
 

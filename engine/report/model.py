@@ -5,10 +5,11 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from . import TOOL_NAME, __version__, jdate
-from .evaluate import Finding, Result
-from .labels import LABELS  # noqa: F401  (report.LABELS: the labels every format uses)
-from .models import FINDING_STATUSES, SEVERITIES
+from .. import TOOL_NAME, __version__
+from ..load import jdate
+from ..match.evaluate import Finding, Result
+from ..labels import LABELS  # noqa: F401  (report.LABELS: the labels every format uses)
+from ..load.models import FINDING_STATUSES, SEVERITIES
 
 SCHEMA_VERSION = "1.1"   # 1.1: inputs (sha256 of every input file) and waivers
 

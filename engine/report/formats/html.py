@@ -18,7 +18,7 @@ import hashlib
 from html import escape
 from typing import Any
 
-from ..models import FINDING_STATUSES, SEVERITIES
+from ...load.models import FINDING_STATUSES, SEVERITIES
 from .common import (OBLIGATION_NAMES, cited_sources, date_label, evidence_text, labels,
                      severity_name, status_name, waiver_notes, waiver_target, waiver_text)
 

@@ -5,7 +5,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import GapcheckError
+from ..errors import GapcheckError
 
 
 def _identity(p: str | os.PathLike) -> tuple[int, int] | None:
@@ -36,7 +36,7 @@ def write_atomic(path: str | os.PathLike, data: str | bytes, inputs: list[str] |
 
 
 def _check_target(target: Path, inputs, overwrite: bool) -> None:
-    from .yamlio import loaded_identities
+    from ..load.yamlio import loaded_identities
 
     # Only an existing file can be an input: stat the target once and compare identities with
     # the inputs' (a frozenset from `identities`, or paths) and with every file read so far.

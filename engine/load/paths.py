@@ -1,29 +1,21 @@
-"""Where the shipped data (catalogs/, rules/, profiles/) lives, in a checkout or an installed copy."""
+"""Where the shipped data (catalogs/, rules/, profiles/, docs/schema/) lives: inside the
+installed package `gapcheck`, found through importlib.resources (a wheel, `pip install
+--target`, a `--user` install and an editable checkout alike). $GAPCHECK_DATA overrides it."""
 from __future__ import annotations
 
 import os
-import sys
+from importlib import resources
 from pathlib import Path
 
-_REPO = Path(__file__).resolve().parent.parent
+PACKAGE = __name__.split(".")[0]       # "gapcheck"
 
 
 def data_root() -> Path:
-    """The folder holding catalogs/ and rules/.
-
-    Order: $GAPCHECK_DATA; the source checkout this module sits in; the installed copy
-    under <prefix>/share/gapcheck (setup.cfg data_files).
-    """
+    """The folder holding catalogs/, rules/, profiles/ and docs/schema/."""
     env = os.environ.get("GAPCHECK_DATA")
     if env:
         return Path(env)
-    if (_REPO / "catalogs").is_dir() and (_REPO / "rules").is_dir():
-        return _REPO
-    for prefix in (sys.prefix, sys.base_prefix, os.path.expanduser("~/.local")):
-        cand = Path(prefix) / "share" / "gapcheck"
-        if (cand / "catalogs").is_dir():
-            return cand
-    return _REPO
+    return Path(str(resources.files(PACKAGE)))
 
 
 def catalogs_dir() -> Path:
@@ -38,10 +30,14 @@ def profiles_dir() -> Path:
     return data_root() / "profiles"
 
 
+def schema_dir() -> Path:
+    return data_root() / "docs" / "schema"
+
+
 def yaml_files(directory: Path, what_en: str, what_ja: str) -> list[Path]:
     """The *.yaml files of a data folder (names starting with '_' are skipped), sorted; an error
     naming the folder when there are none."""
-    from .errors import GapcheckError
+    from ..errors import GapcheckError
 
     files = sorted(p for p in Path(directory).glob("*.yaml") if not p.name.startswith("_"))
     if not files:

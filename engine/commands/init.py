@@ -14,11 +14,11 @@ import os
 import re
 from pathlib import Path
 
-from . import jdate
-from .catalog import CatalogSet
-from .errors import GapcheckError
-from .models import ITEM_STATUSES, STATUS_ALIASES, BilingualValueError, normalise_code
-from .prefectures import PREFECTURES
+from ..load import jdate
+from ..load.catalog import CatalogSet
+from ..errors import GapcheckError
+from ..load.models import ITEM_STATUSES, STATUS_ALIASES, BilingualValueError, normalise_code
+from ..load.prefectures import PREFECTURES
 from .validate import current_items
 
 # profiles/TEMPLATE.yaml is `gapcheck init` with these arguments (a fictitious town: 例示町,

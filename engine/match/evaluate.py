@@ -12,14 +12,14 @@ from typing import Any
 
 from durable import lang as dr
 
-from . import jdate
-from .catalog import CatalogSet
+from ..load import jdate
+from ..load.catalog import CatalogSet
 from .compiler import CompiledRules, Session, _Codec, _orphan_errors, run_session
-from .errors import EngineError
+from ..errors import EngineError
 from .facts import DUE_SOON_DAYS, Fact, build_facts
-from .models import FINDING_STATUSES, SEVERITIES, Rule
-from .profile import LoadedProfile
-from .validation import dotted
+from ..load.models import FINDING_STATUSES, SEVERITIES, Rule
+from ..load.profile import LoadedProfile
+from ..load.validation import dotted
 
 _sids = itertools.count(1)
 
@@ -163,7 +163,7 @@ def _condition_fields(rule: Rule) -> tuple[str, ...]:
     """The fact fields a rule's conditions test (cached; the rule is kept so its id stays unique)."""
     hit = _fields_cache.get(id(rule))
     if hit is None:
-        from .rules import iter_conditions
+        from ..load.rules import iter_conditions
 
         hit = (rule, tuple(f for f, _, _, _ in iter_conditions(rule.when, ()) if f))
         _fields_cache[id(rule)] = hit
@@ -232,7 +232,7 @@ def _static(rule: Rule, req_id: str, extended: bool, cs: CatalogSet) -> _Static:
     cat, item = cs.items[req_id]
     refs = cs.citations(item)
     if extended:
-        from .catalog import cite
+        from ..load.catalog import cite
         refs += cite(cat, item.extended_deadline.citation)
     refs += _rule_refs(rule)
     st = _Static(area=cat.area, requirement_name={"ja": item.name.ja, "en": item.name.en}, refs=refs,
@@ -346,7 +346,7 @@ def evaluate(lp: LoadedProfile, cs: CatalogSet, compiled: CompiledRules, as_of: 
     if as_of < lp.profile.as_of:
         # the profile describes a later state than the evaluation date: its "done" would be
         # facts from the future, so nothing could be judged
-        from .errors import GapcheckError
+        from ..errors import GapcheckError
 
         raise GapcheckError(
             f"the evaluation date {as_of.isoformat()} is before the profile's as_of "

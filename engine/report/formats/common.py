@@ -8,9 +8,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Callable
 
-from .. import jdate
-from ..budget import ACTION_NAMES
-from ..report import LABELS
+from ...load import jdate
+from ...commands.budget import ACTION_NAMES
+from ..model import LABELS
 
 EXTRA = {
     "ja": {

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from .errors import GapcheckError
-from .models import FINDING_STATUSES
+from ..errors import GapcheckError
+from ..load.models import FINDING_STATUSES
 
 SKIP_NAMES = {"TEMPLATE.yaml"}
 
@@ -76,13 +76,13 @@ class Renderer:
         self.fmt = fmt
 
     def __call__(self, result, lang: str):
-        from . import report
+        from ..report import model as report
 
         if self.fmt == "json":
-            from .formats.json import dumps
+            from ..report.formats.json import dumps
 
             return dumps(report.to_dict(result, lang), compact=True)
-        from .api import render
+        from ..api import render
 
         return render(result, self.fmt, lang)
 
@@ -90,7 +90,7 @@ _worker_state: dict = {}
 
 
 def _init_worker(options: dict) -> None:
-    from .api import Engine, default_engine
+    from ..api import Engine, default_engine
 
     if options.get("catalogs_dir") or options.get("rules_dir"):
         _worker_state["engine"] = Engine.load(options.get("catalogs_dir"), options.get("rules_dir"))
@@ -119,7 +119,7 @@ def _run_one(path: str) -> Outcome:
 
 
 def _run_one_inner(path: str) -> Outcome:
-    from . import report
+    from ..report import model as report
 
     opts = _worker_state["options"]
     engine = _worker_state["engine"]
@@ -127,7 +127,7 @@ def _run_one_inner(path: str) -> Outcome:
         result = engine.run(path, as_of=opts["as_of"], include_passed=opts["include_passed"],
                             due_soon_days=opts["due_soon_days"], langs=(opts["lang"],))
         if opts.get("waivers") is not None:
-            from . import waivers as waivers_mod
+            from ..match import waivers as waivers_mod
 
             result = waivers_mod.apply_waivers(result, opts["waivers"], result.as_of)
         render: Callable = opts["render"]
@@ -137,7 +137,7 @@ def _run_one_inner(path: str) -> Outcome:
         staged = None
         if opts.get("out_dir"):
             # written here, in parallel; the main process moves it into place (or discards it)
-            from .output import stage
+            from ..report.output import stage
 
             staged = stage(Path(opts["out_dir"]) / f"{p.id}{opts['ext']}", text, tag=opts["tag"], sync=False)
             text = ""
@@ -180,7 +180,7 @@ def run_many(paths: list[str], *, as_of: _dt.date, lang: str, render: Callable, 
         return
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     if method == "fork":
-        from .models import Profile
+        from ..load.models import Profile
 
         Profile.model_rebuild()     # its validator (built on first use) built once, inherited by all
     ctx = multiprocessing.get_context(method)
@@ -196,7 +196,7 @@ def stage_tag() -> str:
 
 def discard_staged(out_dir: str | os.PathLike) -> None:
     """Remove the temporary files this run's workers left in out_dir (after an interruption)."""
-    from .output import STAGE_SUFFIX, discard
+    from ..report.output import STAGE_SUFFIX, discard
 
     for p in Path(out_dir).glob(f".*.{stage_tag()}.*{STAGE_SUFFIX}"):
         discard(str(p))

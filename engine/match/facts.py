@@ -14,9 +14,9 @@ import datetime as _dt
 from dataclasses import dataclass
 from typing import Any
 
-from . import jdate
-from .catalog import CatalogSet
-from .models import Item, Profile
+from ..load import jdate
+from ..load.catalog import CatalogSet
+from ..load.models import Item, Profile
 
 DUE_SOON_DAYS = 180
 

@@ -15,12 +15,13 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from . import jdate, yamlio
-from .catalog import CatalogSet
-from .errors import GapcheckError
-from .models import ITEM_STATUSES, Catalog, Item, Profile, _status
-from .profile import check_document
-from .validation import Problem, as_problem, dotted
+from ..load import jdate
+from ..load import yamlio
+from ..load.catalog import CatalogSet
+from ..errors import GapcheckError
+from ..load.models import ITEM_STATUSES, Catalog, Item, Profile, _status
+from ..load.profile import check_document
+from ..load.validation import Problem, as_problem, dotted
 
 
 def current_items(cat: Catalog, as_of: _dt.date) -> list[Item]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import paths, yamlio
-from .errors import GapcheckError
+from . import paths
+from . import yamlio
+from ..errors import GapcheckError
 from .models import Catalog, Citation, Item
 from .validation import InvalidInput, Problem, validate
 

@@ -34,8 +34,8 @@ import durable_rules_engine
 import orjson
 from durable import lang as dr
 
-from .models import Rule
-from .rules import RuleBook
+from ..load.models import Rule
+from ..load.rules import RuleBook
 
 _counter = itertools.count(1)
 _cache: dict[str, "CompiledRules"] = {}
@@ -204,7 +204,7 @@ def compile_rules(book: RuleBook, extra_actions: dict[str, Callable] | None = No
         if not extra_actions and key in _cache:
             return _cache[key]
         name = f"gapcheck_{book.digest[:12]}_{next(_counter)}"
-        from .rules import iter_conditions
+        from ..load.rules import iter_conditions
 
         used: dict[tuple[str, str | None], set[str]] = {}
         for rule in book.rules:

@@ -6,11 +6,11 @@ from collections import Counter
 
 from tabulate import tabulate
 
-from . import jdate
-from .api import Engine
-from .catalog import CatalogSet, cite
-from .errors import GapcheckError
-from .validation import _suggest
+from ..load import jdate
+from ..api import Engine
+from ..load.catalog import CatalogSet, cite
+from ..errors import GapcheckError
+from ..load.validation import _suggest
 
 H = {
     "ja": {"area": "分野", "name": "名称", "edition": "版", "as_of": "確認日", "items": "項目数",
@@ -179,7 +179,7 @@ def explain(engine: Engine, ident: str, lang: str) -> str:
     requirement demands, its deadline and sources, and the rules that assess it."""
     import yaml
 
-    from .rules import rule_line
+    from ..load.rules import rule_line
 
     ja = lang == "ja"
     cs = engine.catalogs
@@ -243,7 +243,7 @@ def explain(engine: Engine, ident: str, lang: str) -> str:
         if it.effective_from:
             out.append(f"  {'適用開始' if ja else 'in force from'}: {jdate.date_label(it.effective_from, lang)}")
         if it.expect:
-            from .evaluate import _label
+            from ..match.evaluate import _label
 
             out.append(f"  {'求められる値' if ja else 'expected value'}: {_label(it.expect, lang)}")
         if it.superseded_by:

@@ -11,8 +11,8 @@ import io
 import json
 
 from .batch import Matrix, worst
-from .models import FINDING_STATUSES
-from .labels import LABELS
+from ..load.models import FINDING_STATUSES
+from ..labels import LABELS
 
 COLOURS = {"overdue": "#d73027", "due_soon": "#fc8d59", "gap": "#fee08b", "unassessed": "#d9d9d9",
            "waived": "#91bfdb", "ok": "#1a9850", None: "#ffffff"}

@@ -18,10 +18,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from . import jdate, paths
-from .catalog import CatalogSet
-from .errors import GapcheckError
-from .models import ITEM_STATUSES, STATUS_ALIASES, Profile
+from ..load import jdate
+from ..load import paths
+from ..load.catalog import CatalogSet
+from ..errors import GapcheckError
+from ..load.models import ITEM_STATUSES, STATUS_ALIASES, Profile
 
 KINDS = ("profile", "waivers", "findings")
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -142,30 +143,18 @@ def profile_schema(cs: CatalogSet | None = None) -> dict[str, Any]:
 
 
 def waivers_schema() -> dict[str, Any]:
-    """The waiver file's schema, from engine.waivers.WaiverFile when this version has it."""
-    try:
-        import importlib
+    """The waiver file's schema (engine.match.waivers.WaiverFile)."""
+    from ..match.waivers import WaiverFile
 
-        mod = importlib.import_module("engine.waivers")
-    except ImportError:
-        mod = None
-    model = getattr(mod, "WaiverFile", None) if mod else None
-    if model is None or not hasattr(model, "model_json_schema"):
-        raise GapcheckError("this version of gapcheck has no waiver file format",
-                            "この版の gapcheck には waiver ファイルの形式がありません")
     out = {"$schema": DRAFT, "title": "gapcheck waivers"}
-    out.update(model.model_json_schema())
+    out.update(WaiverFile.model_json_schema())
     return out
 
 
 def schema_file(name: str) -> Path | None:
-    """A shipped schema file: docs/schema/ in a checkout, share/gapcheck/schema/ when installed."""
-    root = paths.data_root()
-    repo = Path(__file__).resolve().parent.parent
-    for cand in (root / "docs" / "schema" / name, root / "schema" / name, repo / "docs" / "schema" / name):
-        if cand.is_file():
-            return cand
-    return None
+    """A shipped schema file (docs/schema/ inside the package)."""
+    cand = paths.schema_dir() / name
+    return cand if cand.is_file() else None
 
 
 def schema_text(kind: str, cs: CatalogSet | None = None) -> str:

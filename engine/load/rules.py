@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import paths, yamlio
+from . import paths
+from . import yamlio
 from .catalog import CatalogSet
-from .errors import GapcheckError
-from .facts import PROFILE_FIELDS, REQUIREMENT_FIELDS
+from ..errors import GapcheckError
+from ..match.facts import PROFILE_FIELDS, REQUIREMENT_FIELDS
 from .models import Rule, RuleFile
 from .validation import InvalidInput, Problem, _suggest, validate
 

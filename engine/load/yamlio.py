@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from .errors import GapcheckError
+from ..errors import GapcheckError
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ALIASES = 100          # alias uses (*name) per document

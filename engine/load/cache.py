@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
-from . import __version__
+from .. import __version__
 
 
 def cache_dir() -> Path:

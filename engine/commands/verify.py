@@ -22,14 +22,14 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
-from . import yamlio
-from .api import Engine, resolve_as_of
-from .errors import GapcheckError
-from .evaluate import evaluate
-from .models import Profile
-from .profile import LoadedProfile, check_against_catalogs
-from .rules import rule_line
-from .validation import InvalidInput, validate
+from ..load import yamlio
+from ..api import Engine, resolve_as_of
+from ..errors import GapcheckError
+from ..match.evaluate import evaluate
+from ..load.models import Profile
+from ..load.profile import LoadedProfile, check_against_catalogs
+from ..load.rules import rule_line
+from ..load.validation import InvalidInput, validate
 
 EXAMPLE_KEYS = {"expect", "note", "as_of", "profile_as_of", "items", "plan_scope", "facts", "plan",
                 "requirement"}

@@ -15,8 +15,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from . import jdate
-from .evaluate import Finding, Result
+from ..load import jdate
+from ..match.evaluate import Finding, Result
 
 ACTION_NAMES = {
     "ja": {"system": "システム調達・改修", "contract": "契約変更", "policy": "方針・条例等の改定",
@@ -138,7 +138,7 @@ def render_csv(d: dict[str, Any], lang: str) -> str:
 def render_table(d: dict[str, Any], lang: str) -> str:
     from tabulate import tabulate
 
-    from .formats.wrap import wrap
+    from ..report.formats.wrap import wrap
 
     ja = lang == "ja"
     s = d["summary"]

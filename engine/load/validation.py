@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from . import jdate
-from .errors import GapcheckError
+from ..errors import GapcheckError
 from .yamlio import Document
 
 M = TypeVar("M", bound=BaseModel)

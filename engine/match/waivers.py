@@ -27,11 +27,11 @@ from typing import Any, Optional
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from . import yamlio
-from .errors import GapcheckError
+from ..load import yamlio
+from ..errors import GapcheckError
 from .evaluate import Result
-from .models import Day, Deadline, Strict
-from .validation import InvalidInput, Problem, _suggest, did_you_mean, dotted, validate
+from ..load.models import Day, Deadline, Strict
+from ..load.validation import InvalidInput, Problem, _suggest, did_you_mean, dotted, validate
 
 FINDING_ID = re.compile(r"GC-[0-9a-f]{12}")
 

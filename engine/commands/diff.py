@@ -15,7 +15,7 @@ import hashlib
 import json
 from typing import Any
 
-from .errors import GapcheckError
+from ..errors import GapcheckError
 
 DIFF_VERSION = "1.0"
 COMPARED = ("status", "severity", "deadline")
@@ -171,7 +171,7 @@ DL = {
 
 
 def _name(kind: str, v: Any, lang: str) -> str:
-    from .labels import LABELS
+    from ..labels import LABELS
 
     if v is None:
         return "-"
@@ -224,7 +224,7 @@ def render(d: dict[str, Any], fmt: str, lang: str) -> str:
     L = DL[lang]
     sections = _rows(d, lang)
     if fmt == "markdown":
-        from .formats.mdutil import esc, table
+        from ..report.formats.mdutil import esc, table
 
         out = [f"# {L['title']}", ""] + [f"- {esc(x)}" for x in _head(d, lang)]
         if not has_differences(d):
