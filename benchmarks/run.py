@@ -127,7 +127,7 @@ def in_process_split(paths: list[Path]) -> dict:
     from gapcheck.engine.match import facts as F
     from gapcheck.engine.report import model as report
     from gapcheck.engine.api import Engine
-    from gapcheck.engine.match.evaluate import evaluate, match
+    from gapcheck.engine.match.evaluate import evaluate
     from gapcheck.engine.report.formats.json import dumps
     from gapcheck.engine.report.output import commit_all, stage
     from gapcheck.engine.load.profile import load_profile
@@ -143,11 +143,11 @@ def in_process_split(paths: list[Path]) -> dict:
         a = time.perf_counter()
         lp = load_profile(str(p), engine.catalogs)
         b = time.perf_counter()
-        fs = F.build_facts(lp.profile, lp.document.data, engine.catalogs, day)
+        fs = F.build_facts(lp.profile, lp.document.data, F.day_plans(engine.catalogs, day, 180), day)
         c = time.perf_counter()
-        match(engine.compiled, fs, str(p))
+        engine.ruleset.matcher.match(fs, str(p))
         d = time.perf_counter()
-        res = evaluate(lp, engine.catalogs, engine.compiled, day, langs=("ja",))
+        res = evaluate(engine.ruleset, lp, day, langs=("ja",))
         e = time.perf_counter()
         # written as a batch writes: compact JSON staged beside its place, committed in rounds
         target = out / f"{lp.profile.id}.json"

@@ -1,36 +1,52 @@
-"""The library's front door: load -> compile -> evaluate -> report, callable from Python."""
+"""The library's front door: load -> compile -> evaluate -> report, callable from Python.
+
+    >>> from gapcheck import api
+    >>> result = api.run("profiles/uchinada.yaml", as_of="2026-04-01")
+    >>> print(api.render(result, "json", lang="en"))
+"""
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .errors import GapcheckError
 from .load import jdate
 from .load.catalog import CatalogSet, load_catalogs
-from .match.compiler import CompiledRules, compile_rules
-from .errors import GapcheckError
-from .match.evaluate import Result, evaluate
-from .match.facts import DUE_SOON_DAYS
 from .load.profile import load_profile
 from .load.rules import RuleBook, load_rules
+from .match.evaluate import evaluate
+from .match.facts import DUE_SOON_DAYS
+from .match.result import Result
+from .match.ruleset import RuleSet, compile
 
 if TYPE_CHECKING:
     from .match.waivers import Waivers
 
 
-@dataclass
 class Engine:
-    """Catalogs and rules loaded and compiled once; evaluate any number of profiles with it."""
+    """Catalogs and rules loaded and compiled once (a RuleSet); evaluate any number of
+    profiles with it."""
 
-    catalogs: CatalogSet
-    rules: RuleBook
-    compiled: CompiledRules
+    def __init__(self, ruleset: RuleSet):
+        self.ruleset = ruleset
+
+    @property
+    def catalogs(self) -> CatalogSet:
+        return self.ruleset.catalogs
+
+    @property
+    def rules(self) -> RuleBook:
+        return self.ruleset.book
+
+    @property
+    def input_paths(self) -> tuple[str, ...]:
+        """The catalog and rule files: no output may replace one of them."""
+        return self.ruleset.input_paths
 
     @classmethod
     def load(cls, catalogs_dir: str | Path | None = None, rules_dir: str | Path | None = None) -> "Engine":
-        from .load import cache
-        from .load import paths
+        from .load import cache, paths
 
         cdir = Path(catalogs_dir) if catalogs_dir else paths.catalogs_dir()
         rdir = Path(rules_dir) if rules_dir else paths.rules_dir()
@@ -40,7 +56,7 @@ class Engine:
             return cs, load_rules(cs, rdir)
 
         cs, book = cache.cached([cdir, rdir], build)
-        return cls(cs, book, compile_rules(book))
+        return cls(compile(cs, book))
 
     def run(self, profile_path: str | Path, as_of: _dt.date | str | None = None,
             include_passed: bool = False, due_soon_days: int = DUE_SOON_DAYS,
@@ -49,8 +65,8 @@ class Engine:
         ws = self.load_waivers(waivers) if waivers is not None else None
         day = resolve_as_of(as_of)
         lp = load_profile(str(profile_path), self.catalogs)
-        result = evaluate(lp, self.catalogs, self.compiled, day,
-                          window=due_soon_days, include_passed=include_passed, langs=langs)
+        result = evaluate(self.ruleset, lp, day, window=due_soon_days, include_passed=include_passed,
+                          langs=langs)
         if ws is not None:
             from .match.waivers import apply_waivers
 
@@ -83,6 +99,7 @@ _default: Engine | None = None
 
 
 def default_engine() -> Engine:
+    """The engine of the shipped catalogs and rules, loaded and compiled once per process."""
     global _default
     if _default is None:
         _default = Engine.load()
@@ -95,8 +112,8 @@ def run(profile_path: str | Path, as_of: _dt.date | str | None = None, include_p
 
 
 def render(result: Result, fmt: str = "table", lang: str = "ja", **opts) -> str | bytes:
-    """Render in any of engine.formats.FORMATS: table (opts: style), json, csv, markdown, html
-    (text) or xlsx (bytes)."""
-    from .report import model as report
+    """Render in any of engine.report.formats.FORMATS: table (opts: style), json, csv, markdown,
+    html (text) or xlsx (bytes)."""
+    from .report import model
 
-    return report.render(result, fmt, lang, **opts)
+    return model.render(result, fmt, lang, **opts)

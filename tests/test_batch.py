@@ -81,21 +81,20 @@ def test_floor_agrees_with_engine(fifty, engine):
     """The benchmark's plain-Python matcher and durable_rules give identical findings."""
     import datetime
 
-    import floor
     from gapcheck.engine.report import model as report
     from gapcheck.engine.match.evaluate import evaluate
+    from gapcheck.engine.match.matcher import PythonMatcher
     from gapcheck.engine.load.profile import load_profile
 
-    matcher = floor.python_matcher(engine)
+    floor = engine.ruleset.with_matcher(PythonMatcher)
     day = datetime.date(2026, 11, 23)
     paths = sorted(fifty.glob("*.yaml"))[:20] + sorted(PROFILES.glob("*.yaml"))
     for p in paths:
         if p.name == "TEMPLATE.yaml":
             continue
         lp = load_profile(str(p), engine.catalogs)
-        a = report.to_dict(evaluate(lp, engine.catalogs, engine.compiled, day, include_passed=True), "en")
-        b = report.to_dict(evaluate(lp, engine.catalogs, engine.compiled, day, include_passed=True,
-                                    matcher=matcher), "en")
+        a = report.to_dict(evaluate(engine.ruleset, lp, day, include_passed=True), "en")
+        b = report.to_dict(evaluate(floor, lp, day, include_passed=True), "en")
         assert a == b, p
 
 
@@ -178,9 +177,11 @@ def test_direct_driver_agrees_with_durable_rules_host(fifty, engine, monkeypatch
     import datetime
 
     from gapcheck.engine.report import model as report
+    from gapcheck.engine.match.compiler import HostMatcher
     from gapcheck.engine.match.evaluate import evaluate
     from gapcheck.engine.load.profile import load_profile
 
+    via_host = engine.ruleset.with_matcher(HostMatcher)
     day = datetime.date(2026, 11, 23)
     paths = sorted(fifty.glob("*.yaml"))[:30] + sorted(PROFILES.glob("*.yaml"))
     compared = 0
@@ -188,10 +189,8 @@ def test_direct_driver_agrees_with_durable_rules_host(fifty, engine, monkeypatch
         if p.name == "TEMPLATE.yaml":
             continue
         lp = load_profile(str(p), engine.catalogs)
-        monkeypatch.setattr(engine.compiled, "via_host", False)
-        direct = report.to_dict(evaluate(lp, engine.catalogs, engine.compiled, day, include_passed=True), "ja")
-        monkeypatch.setattr(engine.compiled, "via_host", True)
-        host = report.to_dict(evaluate(lp, engine.catalogs, engine.compiled, day, include_passed=True), "ja")
+        direct = report.to_dict(evaluate(engine.ruleset, lp, day, include_passed=True), "ja")
+        host = report.to_dict(evaluate(via_host, lp, day, include_passed=True), "ja")
         assert direct == host and direct["findings"], p
         compared += 1
     assert compared == 35
@@ -202,19 +201,20 @@ def test_engine_refusal_is_an_engine_error(engine):
     evaluation with an EngineError, never a silently shorter list of findings."""
     from gapcheck.engine.match.compiler import Session, _Codec, run_session, EngineRefused
 
-    engine.compiled.sessions["refuse"] = Session()
+    matcher = engine.ruleset.matcher
+    matcher.sessions["refuse"] = Session()
     try:
         with pytest.raises(EngineRefused, match="matched no rule"):
-            run_session(engine.compiled, _Codec.dumps([{"k": "no-such-kind", "id": 1, "sid": "refuse"}]),
+            run_session(matcher, _Codec.dumps([{"k": "no-such-kind", "id": 1, "sid": "refuse"}]),
                         "refuse")
         # facts are identified by their fid (asserted as "id"): the same id twice is refused
         dup = {"k": "profile", "id": 7, "sid": "refuse"}
         with pytest.raises(EngineRefused, match="asserted twice"):
-            run_session(engine.compiled, _Codec.dumps([dup, dup]), "refuse")
+            run_session(matcher, _Codec.dumps([dup, dup]), "refuse")
     finally:
-        engine.compiled.sessions.pop("refuse", None)
+        matcher.sessions.pop("refuse", None)
         from durable import lang as dr
         try:
-            dr.delete_state(engine.compiled.name, "refuse")
+            dr.delete_state(matcher.name, "refuse")
         except Exception:
             pass

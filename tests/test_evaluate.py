@@ -107,20 +107,21 @@ def test_silent_profile_is_all_unassessed(tmp_path):
 
 def test_failing_action_fails_the_run_loudly(engine):
     """durable_rules swallows exceptions in actions; gapcheck must not."""
-    from gapcheck.engine.match.compiler import compile_rules
+    from gapcheck.engine.match.compiler import DurableMatcher
     from gapcheck.engine.match.evaluate import evaluate
     from gapcheck.engine.load.profile import load_profile
 
     def boom(c):
         raise RuntimeError("boom in action")
 
-    compiled = compile_rules(engine.rules, extra_actions={"base_systems.overdue_late_plan": boom})
+    failing = engine.ruleset.with_matcher(
+        lambda rules: DurableMatcher(rules, actions={"base_systems.overdue_late_plan": boom}))
     lp = load_profile(str(UCHINADA), engine.catalogs)
     import datetime
     with pytest.raises(EngineError, match="boom in action"):
-        evaluate(lp, engine.catalogs, compiled, datetime.date(2026, 4, 1))
+        evaluate(failing, lp, datetime.date(2026, 4, 1))
     # the same profile on the regular ruleset still evaluates
-    res = evaluate(lp, engine.catalogs, engine.compiled, datetime.date(2026, 4, 1))
+    res = evaluate(engine.ruleset, lp, datetime.date(2026, 4, 1))
     assert res.findings
 
 
@@ -145,11 +146,11 @@ def test_many_profiles_share_one_ruleset_without_leaking_sessions(tmp_path):
     profile.write_text(text[:text.index("\n  online_procedures:")] + "\n", encoding="utf-8")
     engine = Engine.load(tmp_path / "catalogs", tmp_path / "rules")
     lp = load_profile(str(profile), engine.catalogs)
-    first = evaluate(lp, engine.catalogs, engine.compiled, datetime.date(2026, 4, 1))
+    first = evaluate(engine.ruleset, lp, datetime.date(2026, 4, 1))
     for _ in range(1100):
-        res = evaluate(lp, engine.catalogs, engine.compiled, datetime.date(2026, 4, 1))
+        res = evaluate(engine.ruleset, lp, datetime.date(2026, 4, 1))
     assert [f.id for f in res.findings] == [f.id for f in first.findings]
-    assert engine.compiled.sessions == {}
+    assert engine.ruleset.matcher.sessions == {}
 
 
 def test_table_has_the_columns(engine):
@@ -166,7 +167,7 @@ def test_host_background_dispatch_is_disabled(engine):
     """durable_rules' Host thread must never run our actions (it raced with assert_facts)."""
     from durable import lang as dr
 
-    rs = dr.get_host().get_ruleset(engine.compiled.name)
+    rs = dr.get_host().get_ruleset(engine.ruleset.matcher.name)
     assert rs.dispatch() is None and rs.dispatch.__name__ == "_no_background_dispatch"
 
 
@@ -179,10 +180,10 @@ def test_every_fact_observed_on_repeated_runs(engine):
     from gapcheck.engine.load.profile import load_profile
 
     lp = load_profile(str(PROFILES / "hakusan.yaml"), engine.catalogs)
-    first = [f.id for f in evaluate(lp, engine.catalogs, engine.compiled, datetime.date(2026, 11, 23)).findings]
+    first = [f.id for f in evaluate(engine.ruleset, lp, datetime.date(2026, 11, 23)).findings]
     for _ in range(8):
         time.sleep(0.21)   # let the Host's 0.2 s dispatch timer fire in between
-        again = [f.id for f in evaluate(lp, engine.catalogs, engine.compiled, datetime.date(2026, 11, 23)).findings]
+        again = [f.id for f in evaluate(engine.ruleset, lp, datetime.date(2026, 11, 23)).findings]
         assert again == first
 
 
@@ -199,7 +200,7 @@ def test_a_fact_the_engine_never_saw_is_an_error(engine, monkeypatch):
     real = compiler._frames
     monkeypatch.setattr(compiler, "_frames", lambda c: real(c)[:-1])    # the engine "loses" one per action
     with pytest.raises(EngineError, match="never reached the rule engine"):
-        evaluate(lp, engine.catalogs, engine.compiled, datetime.date(2026, 11, 23))
+        evaluate(engine.ruleset, lp, datetime.date(2026, 11, 23))
 
 
 def test_durable_rules_json_codec_gives_the_same_findings(engine, monkeypatch):
@@ -219,10 +220,10 @@ def test_durable_rules_json_codec_gives_the_same_findings(engine, monkeypatch):
     for name in ("kaga", "choda", "hakusan", "uchinada", "tomisato"):
         lp = load_profile(str(PROFILES / f"{name}.yaml"), engine.catalogs)
         fast = [(f.id, f.status, f.message["ja"]) for f in
-                evaluate(lp, engine.catalogs, engine.compiled, day, include_passed=True).findings]
+                evaluate(engine.ruleset, lp, day, include_passed=True).findings]
         monkeypatch.setattr(durable.engine, "json", json)
         slow = [(f.id, f.status, f.message["ja"]) for f in
-                evaluate(lp, engine.catalogs, engine.compiled, day, include_passed=True).findings]
+                evaluate(engine.ruleset, lp, day, include_passed=True).findings]
         monkeypatch.setattr(durable.engine, "json", compiler._Codec)
         assert fast == slow and fast, name
 
@@ -237,15 +238,19 @@ def test_the_codec_falls_back_to_the_standard_library():
 
 
 def test_a_rule_book_is_compiled_once_per_process(engine):
-    """durable_rules ruleset names are process-global: compiling the same rule book again must
-    return the ruleset already compiled, not register another one."""
+    """durable_rules ruleset names are process-global: the shipped rules are compiled once per
+    process (the default engine is loaded once), and another compilation registers a ruleset of
+    its own name instead of clashing with the first."""
     from durable import lang as dr
 
-    from gapcheck.engine.match.compiler import compile_rules
+    from gapcheck.engine.api import default_engine
+    from gapcheck.engine.match.ruleset import compile
 
-    again = compile_rules(engine.rules)
-    assert again is engine.compiled
-    assert dr.get_host().get_ruleset(again.name) is not None
+    again = default_engine()
+    assert again is engine and again.ruleset.matcher is engine.ruleset.matcher
+    other = compile(engine.catalogs, engine.rules)
+    assert other.matcher.name != engine.ruleset.matcher.name
+    assert dr.get_host().get_ruleset(again.ruleset.matcher.name) is not None
 
 
 def test_rendered_messages_are_reused_only_for_equal_values():
@@ -276,7 +281,7 @@ def test_rendered_messages_are_reused_only_for_equal_values():
 def test_a_requirement_no_rule_fired_on_is_unassessed_never_passed(engine):
     """The safety net: if the rules say nothing about a requirement (here: every match on two
     requirements dropped), it is reported as unassessed by gapcheck.unmatched, never left out."""
-    from gapcheck.engine.match.evaluate import UNMATCHED_RULE, evaluate, match
+    from gapcheck.engine.match.evaluate import UNMATCHED_RULE, evaluate
     from gapcheck.engine.load.profile import load_profile
 
     lp = load_profile(str(UCHINADA), engine.catalogs)
@@ -284,16 +289,20 @@ def test_a_requirement_no_rule_fired_on_is_unassessed_never_passed(engine):
     silenced = {"BS-JUKI", "OP-KOSODATE-01"} & set(engine.catalogs.items)
     assert len(silenced) == 2
 
-    def matcher(facts):
-        fids = {f.data["fid"] for f in facts if f.data.get("req_id") in silenced}
-        return [(r, fid) for r, fid in match(engine.compiled, facts, "uchinada") if fid not in fids]
+    class Silencing:
+        def __init__(self, rules):
+            self.real = engine.ruleset.matcher
 
-    res = evaluate(lp, engine.catalogs, engine.compiled, day, matcher=matcher)
+        def match(self, facts, label):
+            fids = {f.data["fid"] for f in facts if f.data.get("req_id") in silenced}
+            return [(r, fid) for r, fid in self.real.match(facts, label) if fid not in fids]
+
+    res = evaluate(engine.ruleset.with_matcher(Silencing), lp, day)
     net = [f for f in res.findings if f.rule == UNMATCHED_RULE]
     assert {f.requirement for f in net} == silenced
     for f in net:
         assert f.status == "unassessed" and f.severity == "info"
         assert f.requirement_name["ja"] in f.message["ja"]
         assert f.obligation == engine.catalogs.items[f.requirement][1].obligation
-    plain = evaluate(lp, engine.catalogs, engine.compiled, day)
+    plain = evaluate(engine.ruleset, lp, day)
     assert not [f for f in plain.findings if f.rule == UNMATCHED_RULE]

@@ -161,11 +161,10 @@ def test_init_output_validates_and_everything_is_unassessed(runner, tmp_path):
                              "--include-passed"])
     d = json.loads(r.output)
     from gapcheck.engine.api import default_engine
-    from gapcheck.engine.commands.validate import current_items
     import datetime
 
     cs = default_engine().catalogs
-    expected = {it.id for c in cs.catalogs.values() for it in current_items(c, datetime.date(2026, 4, 2))}
+    expected = {it.id for c in cs.catalogs.values() for it in c.current_items(datetime.date(2026, 4, 2))}
     by_req: dict = {}
     for f in d["findings"]:
         by_req.setdefault(f["requirement"], set()).add(f["status"])

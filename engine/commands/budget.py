@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..load import jdate
-from ..match.evaluate import Finding, Result
+from ..match.result import Finding, Result
 
 ACTION_NAMES = {
     "ja": {"system": "システム調達・改修", "contract": "契約変更", "policy": "方針・条例等の改定",

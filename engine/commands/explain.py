@@ -11,6 +11,7 @@ from ..api import Engine
 from ..load.catalog import CatalogSet, cite
 from ..errors import GapcheckError
 from ..load.validation import _suggest
+from ..match.conditions import describe as describe_conditions
 
 H = {
     "ja": {"area": "分野", "name": "名称", "edition": "版", "as_of": "確認日", "items": "項目数",
@@ -120,51 +121,6 @@ OBLIGATION_WHY = {
            "recommendation": "asked for, not required: an open gap is medium or low",
            "optional": "at the municipality's choice: info"},
 }
-
-_OPS = {
-    "ja": {"eq": "{f} が {v}", "ne": "{f} が {v} でない", "in": "{f} が {v} のいずれか",
-           "not_in": "{f} が {v} のいずれでもない", "lt": "{f} < {v}", "le": "{f} ≦ {v}", "gt": "{f} > {v}",
-           "ge": "{f} ≧ {v}", "null": "{f} が不明（null）", "not_null": "{f} が記載あり（null でない）"},
-    "en": {"eq": "{f} is {v}", "ne": "{f} is not {v}", "in": "{f} is one of {v}", "not_in": "{f} is none of {v}",
-           "lt": "{f} < {v}", "le": "{f} <= {v}", "gt": "{f} > {v}", "ge": "{f} >= {v}",
-           "null": "{f} is unknown (null)", "not_null": "{f} is known (not null)"},
-}
-
-
-def _value(v) -> str:
-    if isinstance(v, list):
-        return ", ".join(_value(x) for x in v)
-    if v is None:
-        return "null"
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    return str(v)
-
-
-def describe_conditions(conds: list, lang: str, depth: int = 0) -> list[str]:
-    """The rule's `when` in words, one line per condition (any/all indented below)."""
-    out = []
-    pad = "  " * depth
-    for c in conds:
-        if not isinstance(c, dict) or len(c) != 1:
-            out.append(pad + "- " + _value(c))
-            continue
-        (key, val), = c.items()
-        if key in ("any", "all") and isinstance(val, list):
-            head = {"ja": {"any": "次のいずれか:", "all": "次のすべて:"},
-                    "en": {"any": "any of:", "all": "all of:"}}[lang][key]
-            out.append(pad + "- " + head)
-            out += describe_conditions(val, lang, depth + 1)
-            continue
-        op, arg = ("eq", val)
-        if isinstance(val, dict) and len(val) == 1:
-            (op, arg), = val.items()
-        if op == "is_null":
-            op = "null" if arg else "not_null"
-        tmpl = _OPS[lang].get(op, "{f} " + str(op) + " {v}")
-        out.append(pad + "- " + tmpl.format(f=key, v=_value(arg)))
-    return out
-
 
 def _where(file: str, line: int | None) -> str:
     from pathlib import Path

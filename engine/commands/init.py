@@ -19,7 +19,6 @@ from ..load.catalog import CatalogSet
 from ..errors import GapcheckError
 from ..load.models import ITEM_STATUSES, STATUS_ALIASES, BilingualValueError, normalise_code
 from ..load.prefectures import PREFECTURES
-from .validate import current_items
 
 # profiles/TEMPLATE.yaml is `gapcheck init` with these arguments (a fictitious town: 例示町,
 # code 17999 + check digit 0, which no municipality has).
@@ -180,7 +179,7 @@ def new_profile(cs: CatalogSet, *, name: str, code: str, as_of: _dt.date | str,
     ]
     total = 0
     for area, cat in cs.catalogs.items():
-        live = current_items(cat, as_of)
+        live = cat.current_items(as_of)
         if not live:
             continue
         L += ["", f"  # ---- {area}: {cat.name.ja} / {cat.name.en}（{len(live)} 件 / requirements, "

@@ -24,12 +24,6 @@ from ..load.profile import check_document
 from ..load.validation import Problem, as_problem, dotted
 
 
-def current_items(cat: Catalog, as_of: _dt.date) -> list[Item]:
-    """The requirements a municipal profile is assessed on: not prefectural, not withdrawn."""
-    return [it for it in cat.items
-            if it.level != "prefectural" and not (it.withdrawn and it.withdrawn <= as_of)]
-
-
 def year_before(d: _dt.date) -> _dt.date:
     try:
         return d.replace(year=d.year - 1)
@@ -105,7 +99,7 @@ def warnings_for(doc: yamlio.Document, cs: CatalogSet, as_of: _dt.date) -> list[
 
     areas = _dict(data.get("areas"))
     for area, cat in cs.catalogs.items():
-        live = current_items(cat, as_of)
+        live = cat.current_items(as_of)
         state = _dict(areas.get(area))
         items = _dict(state.get("items"))
         missing = [it for it in live if it.id not in items]

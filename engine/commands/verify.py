@@ -99,7 +99,7 @@ def run_examples(engine: Engine, only: str | None = None) -> list[ExampleResult]
                 if probs:
                     raise InvalidInput(probs)
                 lp = LoadedProfile(prof, doc, doc.file)
-                res = evaluate(lp, engine.catalogs, engine.compiled, resolve_as_of(ex["as_of"]),
+                res = evaluate(engine.ruleset, lp, resolve_as_of(ex["as_of"]),
                                include_passed=True)
                 fired = any(f.rule == rule.id and f.requirement == req for f in res.findings)
                 others = sorted({f.rule for f in res.findings if f.requirement == req})

@@ -169,6 +169,13 @@ class Catalog(BaseModel):
     profile_facts: dict[str, ProfileFactSpec] = Field(default_factory=dict)
     items: list[Item] = Field(min_length=1)
 
+    def current_items(self, as_of: _dt.date) -> list[Item]:
+        """The requirements a municipal profile is assessed on at `as_of`: not prefectural (a
+        profile describes a municipality) and not withdrawn by then. The one definition of a
+        "current requirement": facts, validate, init and the workbook all use it."""
+        return [it for it in self.items
+                if it.level != "prefectural" and not (it.withdrawn and it.withdrawn <= as_of)]
+
     @field_validator("area")
     @classmethod
     def _area_form(cls, v: str) -> str:

@@ -20,9 +20,8 @@ from ..errors import GapcheckError
 from ..match.facts import PROFILE_FIELDS, REQUIREMENT_FIELDS
 from .models import Rule, RuleFile
 from .validation import InvalidInput, Problem, _suggest, validate
+from ..match.conditions import OPERATORS, iter_conditions
 
-OPS = ("eq", "ne", "in", "not_in", "lt", "le", "gt", "ge", "is_null")
-COMBINATORS = ("any", "all")
 
 # Placeholders every message may use, besides the fact's own fields.
 MESSAGE_PLACEHOLDERS = {
@@ -62,29 +61,6 @@ def allowed_fields(rule: Rule, cs: CatalogSet) -> set[str]:
     return out
 
 
-def iter_conditions(conds: list, path: tuple):
-    """Yield (field, op, value, path) for every leaf condition; raise on malformed ones."""
-    for i, c in enumerate(conds):
-        p = path + (i,)
-        if not isinstance(c, dict) or len(c) != 1:
-            yield None, None, c, p
-            continue
-        (key, val), = c.items()
-        if key in COMBINATORS:
-            if not isinstance(val, list) or not val:
-                yield key, None, val, p
-                continue
-            yield from iter_conditions(val, p + (key,))
-        elif isinstance(val, dict):
-            if len(val) != 1:
-                yield key, None, val, p
-                continue
-            (op, arg), = val.items()
-            yield key, op, arg, p + (key,)
-        else:
-            yield key, "eq", val, p + (key,)
-
-
 def _check_rule(rule: Rule, idx: int, doc: yamlio.Document, cs: CatalogSet) -> list[GapcheckError]:
     probs: list[GapcheckError] = []
     base = ("rules", idx)
@@ -121,15 +97,12 @@ def _check_rule(rule: Rule, idx: int, doc: yamlio.Document, cs: CatalogSet) -> l
             err(f"unknown fact field '{fld}'", f"事実の項目 '{fld}' はありません", p,
                 f"did you mean '{sug}'?" if sug else "see docs/RULES.md for the fields",
                 f"'{sug}' の誤りではありませんか？" if sug else "docs/RULES.md の項目一覧を参照してください")
-        if op not in OPS:
+        spec = OPERATORS.get(op)
+        if spec is None:
             err(f"unknown operator '{op}'", f"演算子 '{op}' はありません", p,
-                "operators: " + ", ".join(OPS), "演算子: " + ", ".join(OPS))
-        elif op in ("in", "not_in") and not (isinstance(arg, list) and arg):
-            err(f"'{op}' takes a non-empty list", f"'{op}' には空でないリストが必要です", p)
-        elif op in ("lt", "le", "gt", "ge") and (not isinstance(arg, int) or isinstance(arg, bool)):
-            err(f"'{op}' takes a whole number", f"'{op}' には整数が必要です", p)
-        elif op == "is_null" and not isinstance(arg, bool):
-            err("'is_null' takes true or false", "'is_null' には true または false が必要です", p)
+                "operators: " + ", ".join(OPERATORS), "演算子: " + ", ".join(OPERATORS))
+        elif not spec.arg_ok(arg):
+            err(f"'{op}' takes {spec.arg_en}", f"'{op}' には{spec.arg_ja}が必要です", p)
     allowed_ph = MESSAGE_PLACEHOLDERS | fields
     for name in ("title", "message", "remediation"):
         txt = getattr(rule, name)

@@ -1,21 +1,21 @@
-"""Compiling rule data into a durable_rules ruleset.
+"""The production matcher: rule data compiled into a durable_rules ruleset.
 
 Known traps of durable_rules (../shared/DURABLE_RULES.md) and how this module meets them:
 
-- ruleset names are process-global: each compiled RuleBook gets a unique name, and a RuleBook
-  is compiled once per process (cached by the digest of its files);
+- ruleset names are process-global: each DurableMatcher registers a ruleset of a new name,
+  and a RuleSet (engine.match.ruleset) builds its matcher once;
 - exceptions in actions are swallowed: every action is wrapped, the exception is recorded on
-  the session, and evaluate() raises EngineError after the assert returns;
+  the session, and match() raises EngineError after the assert returns;
 - a fact no rule can match raises MessageNotHandledException: every fact kind has an
-  observer rule, which also lets evaluate() check that every fact reached the engine;
+  observer rule, which also lets match() check that every fact reached the engine;
 - actions never touch the context state (c.s) and bind no names: they read c.m only, and
   every condition tests `kind`, so the re-asserted state fact (#288) matches nothing;
 - the durable_rules Host runs a background timer thread that calls `dispatch()` on every
   registered ruleset every 0.2 s and runs any pending actions *on that thread*. It races with
   the actions assert_facts runs on the caller's thread, so some actions ran late or not at all
   before assert_facts returned (seen here: a few to 70 facts "lost" per run, at random).
-  compile_rules disables dispatch on our rulesets: every action runs inside assert_facts, on
-  the calling thread, and evaluate() checks that every fact was observed.
+  DurableMatcher disables dispatch on its ruleset: every action runs inside assert_facts, on
+  the calling thread, and match() checks that every fact was observed.
 
 Measured, and used here: with cap() each rule's action runs once per profile with all its
 matches; each fact carries only the fields its area's rules test, under short keys; the JSON
@@ -26,20 +26,18 @@ written with orjson (see _Codec); and `run_session` drives durable_rules' engine
 from __future__ import annotations
 
 import itertools
-import threading
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import durable_rules_engine
 import orjson
 from durable import lang as dr
 
+from ..errors import EngineError
 from ..load.models import Rule
-from ..load.rules import RuleBook
+from . import conditions
 
-_counter = itertools.count(1)
-_cache: dict[str, "CompiledRules"] = {}
-_lock = threading.Lock()
+_names = itertools.count(1)      # durable_rules' ruleset names are process-global: each is new
 
 
 @dataclass
@@ -51,25 +49,70 @@ class Session:
     errors: list[tuple[str, str]] = field(default_factory=list)   # (rule id, error)
 
 
-@dataclass
-class CompiledRules:
-    name: str
-    book: RuleBook
-    sessions: dict[str, Session] = field(default_factory=dict)
-    # the fact fields asserted, by (fact kind, area): the fields the conditions of that area's
-    # rules test, and nothing else. durable_rules serialises every fact to JSON on the way in and
-    # every matched fact again for each action (the observers match them all), so smaller facts
-    # are measurably faster.
-    fields: dict[tuple[str, str | None], tuple[str, ...]] = field(default_factory=dict)
-    # field name -> the short key it is asserted under
-    keys: dict[str, str] = field(default_factory=dict)
-    # durable_rules' handle of the ruleset in its engine core, and its actions by durable_rules'
-    # rule name (set by compile_rules)
-    handle: int | None = None
-    actions: dict[str, Callable] = field(default_factory=dict)
-    # True: deliver matches through durable_rules' Python Host (dr.assert_facts) instead of
-    # run_session; the tests use it as the reference the two paths must agree with
-    via_host: bool = False
+_BASE_FIELDS = ("kind", "area", "fid")
+FID = "id"      # fid is asserted as the fact's id (durable_rules otherwise computes one by hashing it)
+
+# Every rule is compiled with cap(MATCH_CAP): durable_rules then calls the action once with all
+# the facts the rule matched (c.m is a list), instead of once per fact.
+MATCH_CAP = 100_000
+
+
+def short_keys(names: set[str]) -> dict[str, str]:
+    """Field name -> the short key it is asserted under: k (kind), id (fid: durable_rules takes
+    a fact's "id" as its identity, and otherwise hashes the whole fact to make one), f0, f1,
+    ... for the others in name order. The facts cross into durable_rules' C core as JSON and every
+    match comes back as JSON, so short keys cost less on every fact."""
+    fixed = {"kind": "k", "fid": FID}
+    others = sorted(n for n in names if n not in fixed)
+    return {**{n: k for n, k in fixed.items() if n in names}, **{n: f"f{j}" for j, n in enumerate(others)}}
+
+
+def _frames(c) -> list:
+    m = c.m
+    return list(m) if isinstance(m, list) else [m]
+
+
+class DurableMatcher:
+    """The production matcher: the rules compiled into one durable_rules ruleset, each profile's
+    facts asserted into durable_rules' engine core in a session of its own (see run_session).
+
+    `actions` replaces the action of a rule by id (tests use it to inject a failing action)."""
+
+    def __init__(self, rules: Sequence[Rule], actions: dict[str, Callable] | None = None):
+        use_fast_json()
+        used: dict[tuple[str, str | None], set[str]] = {}
+        for rule in rules:
+            where = (rule.fact, rule.catalog if rule.fact == "requirement" else None)
+            used.setdefault(where, set(_BASE_FIELDS)).update(conditions.fields(rule.when))
+        self.name = f"gapcheck_{next(_names)}"
+        self.sessions: dict[str, Session] = {}
+        self.orphan_errors: list[tuple[str, str]] = []     # errors of an action without its session
+        # the fact fields asserted, by (fact kind, area): the fields that area's rules test, and
+        # nothing else (durable_rules serialises every fact to JSON on the way in and every
+        # matched fact again for each action, so smaller facts are measurably faster)
+        self.keys = short_keys(set().union(*used.values()) if used else set(_BASE_FIELDS))
+        self.fields = {k: tuple(sorted(v)) for k, v in used.items()}
+        self._sids = itertools.count(1)
+        keys = self.keys
+
+        def ref(fld: str):
+            return getattr(dr.m, keys[fld])
+
+        with dr.ruleset(self.name):
+            for kind in ("requirement", "profile"):
+                dr.when_all(dr.cap(MATCH_CAP), ref("kind") == kind)(self._observer())
+            for rule in rules:
+                base = ref("kind") == rule.fact
+                if rule.fact == "requirement":
+                    base = base & (ref("area") == rule.catalog)
+                act = (actions or {}).get(rule.id) or self._action(rule.id)
+                dr.when_all(dr.cap(MATCH_CAP), base & conditions.durable(rule.when, ref))(act)
+        rs = dr.get_host().get_ruleset(self.name)
+        # the Host's timer thread must never run our actions (it raced with assert_facts)
+        rs.dispatch = _no_background_dispatch
+        rs.dispatch_timers = _no_background_dispatch
+        self.handle = rs._handle
+        self.actions = {rule_name: promise._func for rule_name, promise in rs._actions.items()}
 
     def payload(self, data: dict[str, Any], sid: str) -> dict[str, Any]:
         """What is asserted for one fact: its tested fields, the session and the fact id."""
@@ -79,157 +122,73 @@ class CompiledRules:
         out["sid"] = sid
         return out
 
+    def _action(self, rule_id: str) -> Callable:
+        sessions, orphans = self.sessions, self.orphan_errors
 
-_BASE_FIELDS = ("kind", "area", "fid")
-FID = "id"      # fid is asserted as the fact's id (durable_rules otherwise computes one by hashing it)
+        def action(c):
+            sid = None
+            try:
+                # one action per rule and session (cap): every frame belongs to the session c.s
+                sid = c.s.sid
+                fired = sessions[sid].fired
+                for frame in _frames(c):
+                    fired.append((rule_id, frame[FID]))
+            except BaseException as e:  # recorded, raised by match(): never "no finding"
+                sess = sessions.get(sid) if sid is not None else None
+                (sess.errors if sess is not None else orphans).append((rule_id, f"{type(e).__name__}: {e}"))
+        action.__name__ = "gapcheck_" + rule_id.replace(".", "_")
+        return action
 
+    def _observer(self) -> Callable:
+        sessions, orphans = self.sessions, self.orphan_errors
 
-def short_keys(names: set[str]) -> dict[str, str]:
-    """Field name -> the short key it is asserted under: k (kind), id (fid: durable_rules takes
-    a fact's "id" as its identity, and otherwise hashes the whole fact to make one), f0, f1,
-    ... for the others in name order. The facts cross into durable_rules' C core as JSON and every
-    match comes back as JSON, so names like planned_after_deadline cost time on every fact:
-    short keys took a quarter off the asserted bytes (28 KB to 21 KB per profile)."""
-    fixed = {"kind": "k", "fid": FID}
-    others = sorted(n for n in names if n not in fixed)
-    return {**{n: k for n, k in fixed.items() if n in names}, **{n: f"f{j}" for j, n in enumerate(others)}}
+        def observe(c):
+            try:
+                sessions[c.s.sid].observed += len(_frames(c))
+            except BaseException as e:
+                orphans.append(("<observer>", f"{type(e).__name__}: {e}"))
+        return observe
 
+    def _run(self, payload: list[dict[str, Any]], sid: str) -> None:
+        run_session(self, _Codec.dumps(payload), sid)
 
-def _leaf(fld: str, op: str, arg: Any, keys: dict[str, str]):
-    ref = getattr(dr.m, keys[fld])
-    if op == "eq":
-        return ref == arg
-    if op == "ne":
-        return ref != arg
-    if op == "lt":
-        return ref < arg
-    if op == "le":
-        return ref <= arg
-    if op == "gt":
-        return ref > arg
-    if op == "ge":
-        return ref >= arg
-    if op == "is_null":
-        return (ref == None) if arg else (ref != None)  # noqa: E711 (durable_rules DSL)
-    if op == "in":
-        return _join([ref == a for a in arg], "|")
-    if op == "not_in":
-        return _join([ref != a for a in arg], "&")
-    raise ValueError(f"unknown operator {op}")
-
-
-def _join(exprs: list, how: str):
-    out = exprs[0]
-    for e in exprs[1:]:
-        out = (out | e) if how == "|" else (out & e)
-    return out
-
-
-def condition(conds: list[dict], keys: dict[str, str]) -> Any:
-    """A list of conditions (all must hold) as one durable_rules expression; `keys` maps each
-    field to the key it is asserted under."""
-    parts = []
-    for c in conds:
-        (key, val), = c.items()
-        if key == "any":
-            parts.append(_join([condition([x], keys) for x in val], "|"))
-        elif key == "all":
-            parts.append(condition(val, keys))
-        elif isinstance(val, dict):
-            (op, arg), = val.items()
-            parts.append(_leaf(key, op, arg, keys))
-        else:
-            parts.append(_leaf(key, "eq", val, keys))
-    return _join(parts, "&")
-
-
-def rule_condition(rule: Rule, keys: dict[str, str]):
-    base = _leaf("kind", "eq", rule.fact, keys)
-    if rule.fact == "requirement":
-        base = base & _leaf("area", "eq", rule.catalog, keys)
-    return base & condition(rule.when, keys)
-
-
-# Every rule is compiled with cap(MATCH_CAP): durable_rules then calls the action once with all
-# the facts the rule matched (c.m is a list), instead of once per fact. Measured here: 131 facts
-# and ~70 rules went from ~270 Python action calls per profile to ~70, and from 27 ms to a few ms.
-MATCH_CAP = 100_000
-
-
-def _frames(c) -> list:
-    m = c.m
-    return list(m) if isinstance(m, list) else [m]
-
-
-def _action(compiled: CompiledRules, rule_id: str) -> Callable:
-    def action(c):
-        sid = None
+    def match(self, facts: list, label: str) -> list[tuple[str, int]]:
+        """Assert one profile's facts; return the (rule id, fact id) pairs that fired. Raises
+        EngineError if an action failed or a fact never reached the engine."""
+        sid = f"s{next(self._sids)}"
+        session = Session()
+        self.sessions[sid] = session
         try:
-            # one action per rule and session (cap): every frame belongs to the session c.s
-            sid = c.s.sid
-            fired = compiled.sessions[sid].fired
-            for frame in _frames(c):
-                fired.append((rule_id, frame[FID]))
-        except BaseException as e:  # recorded, raised by evaluate(): never "no finding"
-            sess = compiled.sessions.get(sid) if sid is not None else None
-            if sess is not None:
-                sess.errors.append((rule_id, f"{type(e).__name__}: {e}"))
-            else:
-                _orphan_errors.append((rule_id, f"{type(e).__name__}: {e}"))
-    action.__name__ = "gapcheck_" + rule_id.replace(".", "_")
-    return action
+            self._run([self.payload(f.data, sid) for f in facts], sid)
+        except Exception as e:
+            raise EngineError(f"rule engine failed on {label}: {type(e).__name__}: {e}") from e
+        finally:
+            self.sessions.pop(sid, None)
+            try:
+                dr.delete_state(self.name, sid)
+            except Exception:
+                pass
+        errors = list(session.errors)
+        if self.orphan_errors:
+            errors += self.orphan_errors
+            self.orphan_errors.clear()
+        if errors:
+            lines = "; ".join(f"{r}: {e}" for r, e in errors)
+            raise EngineError(f"a rule action failed while evaluating {label}: {lines}")
+        if session.observed != len(facts):
+            raise EngineError(f"{len(facts) - session.observed} of {len(facts)} fact(s) of {label} "
+                              "never reached the rule engine")
+        return session.fired
 
 
-def _observer(compiled: CompiledRules) -> Callable:
-    def observe(c):
-        try:
-            compiled.sessions[c.s.sid].observed += len(_frames(c))
-        except BaseException as e:
-            _orphan_errors.append(("<observer>", f"{type(e).__name__}: {e}"))
-    return observe
+class HostMatcher(DurableMatcher):
+    """The same ruleset, its matches delivered through durable_rules' own Python Host
+    (`durable.lang.assert_facts`): the reference the tests compare DurableMatcher with."""
 
-
-_orphan_errors: list[tuple[str, str]] = []
-
-
-def compile_rules(book: RuleBook, extra_actions: dict[str, Callable] | None = None) -> CompiledRules:
-    """Compile a RuleBook into a durable_rules ruleset (once per process per RuleBook digest).
-
-    extra_actions replaces the action of a rule by id (used by tests to inject a failing action);
-    a book compiled with them is never cached.
-    """
-    key = book.digest
-    use_fast_json()
-    with _lock:
-        if not extra_actions and key in _cache:
-            return _cache[key]
-        name = f"gapcheck_{book.digest[:12]}_{next(_counter)}"
-        from ..load.rules import iter_conditions
-
-        used: dict[tuple[str, str | None], set[str]] = {}
-        for rule in book.rules:
-            where = (rule.fact, rule.catalog if rule.fact == "requirement" else None)
-            used.setdefault(where, set(_BASE_FIELDS)).update(
-                f for f, _, _, _ in iter_conditions(rule.when, ()) if f)
-        keys = short_keys(set().union(*used.values()))
-        compiled = CompiledRules(name=name, book=book, keys=keys,
-                                 fields={k: tuple(sorted(v)) for k, v in used.items()})
-        with dr.ruleset(name):
-            for kind in ("requirement", "profile"):
-                dr.when_all(dr.cap(MATCH_CAP), _leaf("kind", "eq", kind, keys))(_observer(compiled))
-            for rule in book.rules:
-                act = _action(compiled, rule.id)
-                if extra_actions and rule.id in extra_actions:
-                    act = extra_actions[rule.id]
-                dr.when_all(dr.cap(MATCH_CAP), rule_condition(rule, keys))(act)
-        rs = dr.get_host().get_ruleset(name)
-        rs.dispatch = _no_background_dispatch
-        rs.dispatch_timers = _no_background_dispatch
-        compiled.handle = rs._handle
-        compiled.actions = {rule_name: promise._func for rule_name, promise in rs._actions.items()}
-        if not extra_actions:
-            _cache[key] = compiled
-        return compiled
+    def _run(self, payload: list[dict[str, Any]], sid: str) -> None:
+        state = dr.assert_facts(self.name, payload)
+        if isinstance(state, dict) and state.get("exception"):
+            self.sessions[sid].errors.append(("<engine>", str(state["exception"])))
 
 
 class _State:
@@ -248,7 +207,7 @@ class _Context:
         self.s, self.m = s, m
 
 
-def run_session(compiled: CompiledRules, facts_json: str, sid: str) -> None:
+def run_session(matcher: DurableMatcher, facts_json: str, sid: str) -> None:
     """Assert one session's facts (a JSON list) into durable_rules' engine core and run, on
     this thread, every action it schedules, until none is left.
 
@@ -257,14 +216,13 @@ def run_session(compiled: CompiledRules, facts_json: str, sid: str) -> None:
     layer adds per action and gapcheck does not use: the Closure and Content objects, two
     clock readings, and update_state, which serialises the session state and asserts it back
     into the network after every action although our actions never change it. Matching is
-    still durable_rules': only the delivery of its matches is leaner (measured with callgrind:
-    14.0 M to 10.3 M instructions per profile for matching, the same findings; a test compares
-    both paths on every shipped and 30 generated profiles). durable_rules is pinned (setup.cfg),
-    because this uses its core's functions directly.
+    still durable_rules': only the delivery of its matches is leaner (HostMatcher is the
+    reference path; a test compares both on every shipped and 30 generated profiles).
+    durable_rules is pinned (setup.cfg), because this uses its core's functions directly.
 
     An action's exception is recorded on the session, as the wrapped actions do; the engine's
     refusal (a fact no rule matches, a fact asserted twice) raises EngineRefused."""
-    handle = compiled.handle
+    handle = matcher.handle
     result = durable_rules_engine.assert_facts(handle, facts_json)
     if result[0] == 1:
         raise EngineRefused("a fact matched no rule (MessageNotHandled)")
@@ -276,7 +234,7 @@ def run_session(compiled: CompiledRules, facts_json: str, sid: str) -> None:
     started = durable_rules_engine.start_action_for_state(handle, offset)
     message = started[1] if started else None
     state = _State(sid)
-    actions = compiled.actions
+    actions = matcher.actions
     loads = _Codec.loads
     while message:
         for rule_name, frames in loads(message).items():
@@ -285,8 +243,8 @@ def run_session(compiled: CompiledRules, facts_json: str, sid: str) -> None:
             try:
                 actions[rule_name](_Context(state, frames))
             except BaseException as e:      # the wrapped actions never raise; an injected one may
-                sess = compiled.sessions.get(sid)
-                (sess.errors if sess is not None else _orphan_errors).append(
+                sess = matcher.sessions.get(sid)
+                (sess.errors if sess is not None else matcher.orphan_errors).append(
                     (rule_name, f"{type(e).__name__}: {e}"))
         message = durable_rules_engine.complete_and_start_action(handle, offset)
 

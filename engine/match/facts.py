@@ -212,18 +212,12 @@ def _deadline_fields(deadline: _dt.date | None, as_of: _dt.date, window: int) ->
             "deadline_class": jdate.deadline_class(deadline, as_of)}
 
 
-def _plan(cs: CatalogSet, as_of: _dt.date, window: int) -> list[tuple[str, list[_ItemPlan], tuple, tuple]]:
-    """Per area: the live requirements' plans, the attr keys and the area fact keys."""
-    key = (id(cs), as_of, window)
-    hit = _plans.get(key)
-    if hit is not None and hit[0] is cs:
-        return hit[1]
+def day_plans(cs: CatalogSet, as_of: _dt.date, window: int) -> list[tuple[str, list[_ItemPlan], tuple, tuple]]:
+    """Per area: the current requirements' plans, the attr keys and the area fact keys (a
+    RuleSet keeps them for the evaluation date: RuleSet.day_plans)."""
     out = []
     for area, cat in cs.catalogs.items():
-        # Profiles describe municipalities: prefectural requirements are out of their scope, and
-        # withdrawn requirements no longer apply.
-        live = [it for it in cat.items if not (it.withdrawn and it.withdrawn <= as_of)
-                and it.level != "prefectural"]
+        live = cat.current_items(as_of)
         kinds: dict[str, int] = {}
         for it in live:
             kinds[it.kind] = kinds.get(it.kind, 0) + 1
@@ -247,12 +241,7 @@ def _plan(cs: CatalogSet, as_of: _dt.date, window: int) -> list[tuple[str, list[
                 ext = {**_deadline_fields(it.extended_deadline.deadline, as_of, window), "extended": True}
             plans.append(_ItemPlan(it, area, ("areas", area, "items", it.id), static, ext, kinds[it.kind]))
         out.append((area, plans, attr_keys, fact_keys))
-    _plans.clear()
-    _plans[key] = (cs, out)
     return out
-
-
-_plans: dict[tuple, tuple[CatalogSet, list]] = {}
 
 
 def requirement_fact(plan: _ItemPlan, prof: Profile, raw: Any, as_of: _dt.date,
@@ -315,11 +304,11 @@ def profile_fact(prof: Profile, raw: Any, as_of: _dt.date) -> Fact:
     return Fact(d, ctx)
 
 
-def build_facts(prof: Profile, raw: Any, cs: CatalogSet, as_of: _dt.date,
-                window: int = DUE_SOON_DAYS) -> list[Fact]:
-    """All facts for one profile, in catalog order (deterministic)."""
+def build_facts(prof: Profile, raw: Any, plans_by_area: list, as_of: _dt.date) -> list[Fact]:
+    """All facts for one profile, in catalog order (deterministic); `plans_by_area` from
+    day_plans for the evaluation date."""
     facts = [profile_fact(prof, raw, as_of)]
-    for area, plans, _attr_keys, fact_keys in _plan(cs, as_of, window):
+    for area, plans, _attr_keys, fact_keys in plans_by_area:
         state = prof.areas.get(area)
         scope = set(state.plan_scope) if state and state.plan_scope is not None else None
         # plan coverage counts requirements of the same kind (e.g. 17 of 20 systems)

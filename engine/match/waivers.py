@@ -29,7 +29,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from ..load import yamlio
 from ..errors import GapcheckError
-from .evaluate import Result
+from .result import Result
 from ..load.models import Day, Deadline, Strict
 from ..load.validation import InvalidInput, Problem, _suggest, did_you_mean, dotted, validate
 

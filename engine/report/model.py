@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 from .. import TOOL_NAME, __version__
 from ..load import jdate
-from ..match.evaluate import Finding, Result
+from ..match.result import Finding, Result
 from ..labels import LABELS  # noqa: F401  (report.LABELS: the labels every format uses)
 from ..load.models import FINDING_STATUSES, SEVERITIES
 
@@ -60,29 +59,11 @@ def inputs(result: Result) -> list[dict[str, Any]]:
     """Every input file of the run with its sha256: profile, catalogs, rule files, waiver file."""
     lp = result.profile
     out = [{"kind": "profile", "path": lp.path, "sha256": lp.document.sha256}]
-    out += [dict(c) for c in _catalog_inputs(result.catalogs)]
+    out += [dict(c) for c in result.ruleset.catalog_files]
     out += [{"kind": "rules", "path": r["path"], "sha256": r["sha256"]} for r in result.rule_files]
     if result.waivers is not None:
         out.append({"kind": "waivers", "path": result.waivers["file"], "sha256": result.waivers["sha256"]})
     return out
-
-
-def _catalog_inputs(cs) -> list[dict[str, Any]]:
-    """The catalog files with their digests, in path order (once per catalog set)."""
-    hit = _per_catalogs.get(id(cs))
-    if hit is None or hit[0] is not cs:
-        files = sorted(({"kind": "catalog", "path": f"{Path(doc.file).parent.name}/{Path(doc.file).name}",
-                         "sha256": doc.sha256} for doc in cs.documents.values()), key=lambda i: i["path"])
-        hit = _per_catalogs[id(cs)] = (cs, files, cs.editions())
-    return hit[1]
-
-
-def _editions(cs) -> dict[str, dict]:
-    _catalog_inputs(cs)
-    return {a: dict(e) for a, e in _per_catalogs[id(cs)][2].items()}
-
-
-_per_catalogs: dict[int, tuple] = {}
 
 
 def to_dict(result: Result, lang: str = "ja") -> dict[str, Any]:
@@ -101,7 +82,7 @@ def to_dict(result: Result, lang: str = "ja") -> dict[str, Any]:
             "code": p.municipality.code, "prefecture": p.municipality.prefecture,
             "path": lp.path, "as_of": p.as_of.isoformat(), "sha256": lp.document.sha256,
         },
-        "catalogs": _editions(result.catalogs),
+        "catalogs": {a: dict(e) for a, e in result.ruleset.editions.items()},
         "rules_version": result.rules_version,
         "inputs": inputs(result),
         "summary": summary(result.findings),
