@@ -3,8 +3,12 @@
     python benchmarks/generate.py --count 1741 --seed 1 --out /tmp/profiles
 
 Every profile speaks to every current requirement of every catalog with a realistic mix of
-statuses (more done than not, some unknown, plans with dates, some designated systems), spread
-over the 47 prefectures. The same --count and --seed always give the same files.
+statuses (more done than not, some unknown, plans with dates, some designated systems). The
+municipalities are real: the 1,741 市町村 and 特別区 of catalogs/local_governments.csv, with their
+names and codes, taken in turn from each prefecture (the first of 01, of 02, ... of 47, then the
+second of each, ...), so the first 705 profiles hold 15 of every prefecture (the fewest any has);
+past 1,741 the list starts again. Only the statuses are made up (and name_en, "Synthetic 0001").
+The same --count and --seed always give the same files.
 """
 from __future__ import annotations
 
@@ -16,9 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from gapcheck.engine.load import localgov  # noqa: E402
 from gapcheck.engine.load.catalog import load_catalogs  # noqa: E402
-from gapcheck.engine.load.models import local_gov_check_digit  # noqa: E402
-from gapcheck.engine.load.prefectures import PREFECTURES  # noqa: E402
 
 STATUS_MIX = [("done", 45), ("in_progress", 12), ("planned", 15), ("not_started", 8),
               ("unknown", 15), ("not_applicable", 5)]
@@ -36,23 +39,32 @@ def pick(rng: random.Random, weighted):
     return weighted[-1][0]
 
 
-def profile_text(i: int, rng: random.Random, catalogs) -> str:
-    pref = f"{(i % 47) + 1:02d}"
-    first5 = f"{pref}{200 + i // 47:03d}"
-    code = first5 + str(local_gov_check_digit(first5))
+def municipalities() -> list[localgov.LocalGov]:
+    """The listed 市町村 and 特別区 (no prefectures, no wards of 政令指定都市), taken in turn from
+    each prefecture in code order."""
+    by_pref: dict[str, list[localgov.LocalGov]] = {}
+    for code, g in sorted(localgov.load().items()):
+        if code[2:5] != "000" and " " not in g.name:         # a ward is written "札幌市 中央区"
+            by_pref.setdefault(code[:2], []).append(g)
+    groups = [by_pref[p] for p in sorted(by_pref)]
+    return [grp[k] for k in range(max(map(len, groups))) for grp in groups if k < len(grp)]
+
+
+def profile_text(i: int, rng: random.Random, catalogs, munis: list[localgov.LocalGov]) -> str:
+    muni = munis[i % len(munis)]
     y, m = rng.choice([(2024, 3), (2025, 3), (2025, 9), (2026, 3), (2026, 9)])
     end_fy = rng.choice([2025, 2026, 2027, 2028])
     lines = [
-        f"# synthetic profile {i} (benchmarks/generate.py)",
+        f"# synthetic profile {i} (benchmarks/generate.py): a real name and code, made-up statuses",
         f"id: m{i:04d}",
         "municipality:",
-        f"  name: 合成町{i:04d}",
+        f"  name: {muni.name}",
         f"  name_en: Synthetic {i:04d}",
-        f"  code: \"{code}\"",
-        f"  prefecture: {PREFECTURES[pref]}",
+        f"  code: \"{muni.code}\"",
+        f"  prefecture: {muni.prefecture}",
         f"as_of: {y}-{m:02d}-{28 if m == 9 else 31}",
         "plan:",
-        f"  title: 合成町{i:04d}DX推進計画",
+        f"  title: {muni.name}DX推進計画（合成）",
         f"  period_start: {end_fy - 4}年度",
         f"  period_end: {end_fy}年度末",
     ]
@@ -89,12 +101,13 @@ def profile_text(i: int, rng: random.Random, catalogs) -> str:
 
 def generate(count: int, seed: int, out: Path) -> list[Path]:
     catalogs = load_catalogs()
+    munis = municipalities()
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     for i in range(count):
         rng = random.Random(f"{seed}:{i}")
         p = out / f"m{i:04d}.yaml"
-        p.write_text(profile_text(i, rng, catalogs), encoding="utf-8")
+        p.write_text(profile_text(i, rng, catalogs, munis), encoding="utf-8")
         paths.append(p)
     return paths
 

@@ -102,7 +102,7 @@ CASES = {
     "code_leading_zero_unquoted": (sub('code: "173657"', "code: 011002"), 4, ["quote"]),
     "code_five_digits": (sub('code: "173657"', 'code: "17365"'), 4, ["173657"]),
     "code_letters": (sub('code: "173657"', 'code: "17A657"'), 4, ["6"]),
-    "code_no_prefecture": (sub('code: "173657"', 'code: "990000"').replace("石川県", "どこか県"), 4, ["99"]),
+    "code_no_prefecture": (sub('code: "173657"', 'code: "990001"').replace("石川県", "どこか県"), 4, ["99", "no prefecture"]),
     # --- catalog references
     "unknown_area": (sub("  base_systems:", "  base_sytems:"), 8, ["base_systems"]),
     "unknown_item_id": (sub("BS-KOSEKI: done", "BS-KOSEK: done"), 11, ["BS-KOSEKI"]),

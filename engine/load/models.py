@@ -342,10 +342,20 @@ def normalise_code(v: Any) -> Any:
 
 
 def local_gov_check_digit(first5: str) -> int:
-    """Check digit of a 全国地方公共団体コード (総務省 rule: weights 6,5,4,3,2; mod 11)."""
+    """The 検査数字 (6th digit) of the 全国地方公共団体コード whose first five digits are given.
+
+    The rule of 総務省's code specification (JIS X 0402 calls the digit 検査数字): multiply the
+    five digits by 6, 5, 4, 3 and 2, add the products, divide the sum by 11, and take the last
+    digit of 11 minus the remainder. A remainder of 0 gives 11, so 1; a remainder of 1 gives 10,
+    so 0. 17203 (小松市) has the sum 55, remainder 0, so 172031.
+
+    Sources: 総務省「全国地方公共団体コード」, https://www.soumu.go.jp/denshijiti/code.html
+    (the published code tables); the rule as worded there is quoted in
+    https://qiita.com/takahi/items/fefd8ac9d0e514d46a19, and set out with the table of all eleven
+    remainders in https://wiki.hgotoh.jp/documents/code/code-014.
+    """
     total = sum(int(d) * w for d, w in zip(first5, (6, 5, 4, 3, 2)))
-    r = total % 11
-    return (11 - r) % 10 if r else 0
+    return (11 - total % 11) % 10
 
 
 class Successor(BaseModel):
