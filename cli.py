@@ -165,7 +165,6 @@ def run(obj: Ctx, profiles: tuple[str, ...], as_of: str | None, fmt: str, table_
     stderr, or in --summary FILE). A bad profile is reported and skipped; the rest still run.
     """
     from .engine import api
-    from .engine.load.models import SEVERITIES
 
     lang = lang or obj.lang
     _binary_needs_output(fmt, output or output_dir)
@@ -174,114 +173,47 @@ def run(obj: Ctx, profiles: tuple[str, ...], as_of: str | None, fmt: str, table_
         raise GapcheckError("--waivers takes one profile (a batch run does not apply waivers yet)",
                             "--waivers はプロファイル1件の実行でのみ使えます（複数プロファイルの一括実行では未対応）")
     if batch_mode:
-        _run_batch(obj, profiles, as_of, fmt, lang, include_passed, fail_on, due_soon_days, output,
+        _run_batch(profiles, as_of, fmt, lang, include_passed, fail_on, due_soon_days, output,
                    jobs, output_dir, summary_path, summary_format)
     profile = profiles[0]
     result = api.run(profile, as_of=as_of, include_passed=include_passed, due_soon_days=due_soon_days,
                      waivers=waivers)
-    emit(api.render(result, fmt, lang, style=table_style), output, [profile] + ([waivers] if waivers else []))
-    if fail_on:
-        limit = SEVERITIES.index(fail_on)
-        if any(f.status not in ("ok", "waived") and SEVERITIES.index(f.severity) <= limit
-               for f in result.findings):
-            sys.exit(EXIT_FINDINGS)
-    sys.exit(EXIT_OK)
+    emit(api.render(result, fmt, lang, style=table_style), output, api.inputs_of(profile, waivers))
+    sys.exit(EXIT_FINDINGS if fail_on and api.fails_on(result, fail_on) else EXIT_OK)
 
 
-COMMIT_EVERY = 200      # batch outputs are synced and moved into place in rounds of this many
-
-
-def _run_batch(obj, profiles, as_of, fmt, lang, include_passed, fail_on, due_soon_days, output,
+def _run_batch(profiles, as_of, fmt, lang, include_passed, fail_on, due_soon_days, output,
                jobs, output_dir, summary_path, summary_format) -> None:
-    from pathlib import Path
-
-    from .engine.commands import batch, rollup
-    from .engine.api import default_engine, resolve_as_of
-    from .engine.errors import GapcheckError
-    from .engine.load.models import SEVERITIES
-    from .engine.report.output import commit_all, discard, identities, write_atomic
+    from .engine.api import resolve_as_of
+    from .engine.commands import batch
 
     if output:
         raise GapcheckError("--output takes one profile; for many use --output-dir and --summary",
                             "--output はプロファイル1件用です。複数の場合は --output-dir と --summary を使ってください")
-    paths = batch.collect(profiles)
-    day = resolve_as_of(as_of)
-    engine = default_engine()      # load and check catalogs and rules once, before any worker starts
-    from .engine.report.formats import EXTENSIONS
+    bars: list = []
 
-    per_fmt = "json" if fmt == "table" else fmt
-    out_dir = Path(output_dir) if output_dir else None
-    if not out_dir and per_fmt != "json":
-        raise GapcheckError(f"a batch writes --format {per_fmt} only into --output-dir (stdout gets JSON Lines)",
-                            f"複数件の --format {per_fmt} 出力には --output-dir が必要です（標準出力は JSON Lines）")
-    if out_dir:
-        try:
-            out_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as e:
-            raise GapcheckError(f"cannot create the output folder: {e.strerror}",
-                                f"出力フォルダを作成できません: {e.strerror}", file=str(out_dir)) from None
-    ext = EXTENSIONS.get(per_fmt, "." + per_fmt)
-    outcomes = batch.run_many(paths, as_of=day, lang=lang, render=batch.Renderer(per_fmt),
-                              jobs=jobs or os.cpu_count() or 1, include_passed=include_passed,
-                              due_soon_days=due_soon_days, out_dir=out_dir, ext=ext)
-    input_ids = identities(paths)      # no output may replace an input (checked by file identity)
-    ok_rows, failed = [], []
-    seen_ids: dict[str, str] = {}
-    staged: list[tuple[str, Path]] = []
-    show_bar = sys.stderr.isatty()
+    def seen(o, total: int) -> None:
+        if not bars:
+            bars.append(click.progressbar(length=total, file=sys.stderr, label="gapcheck",
+                                          hidden=not sys.stderr.isatty()).__enter__())
+        bars[0].update(1)
+        if not o.ok:
+            click.echo(("エラー（スキップ）: " if lang == "ja" else "error (skipped): ") + o.error[lang], err=True)
+
     try:
-        with click.progressbar(length=len(paths), file=sys.stderr, label="gapcheck",
-                               hidden=not show_bar) as bar:
-            for o in outcomes:
-                bar.update(1)
-                if not o.ok:
-                    failed.append(o)
-                    click.echo(("エラー（スキップ）: " if lang == "ja" else "error (skipped): ") + o.error[lang], err=True)
-                    continue
-                if o.profile_id in seen_ids:
-                    # two profiles with one id would write over each other's output
-                    discard(o.staged)
-                    o.ok = False
-                    o.error = {"ja": f"{o.path}: id '{o.profile_id}' は {seen_ids[o.profile_id]} と重複しています（スキップ）",
-                               "en": f"{o.path}: id '{o.profile_id}' is also used by {seen_ids[o.profile_id]} (skipped)"}
-                    failed.append(o)
-                    click.echo(("エラー（スキップ）: " if lang == "ja" else "error (skipped): ") + o.error[lang], err=True)
-                    continue
-                seen_ids[o.profile_id] = o.path
-                ok_rows.append(o)
-                if out_dir:
-                    staged.append((o.staged, out_dir / f"{o.profile_id}{ext}"))
-                    if len(staged) >= COMMIT_EVERY:
-                        commit_all(staged, input_ids)
-                else:
-                    emit(o.text + (b"\n" if isinstance(o.text, bytes) else "\n"), None, paths)
-                o.text = ""      # keep only the counts
-        commit_all(staged, input_ids)
+        report = batch.run_batch(profiles, as_of=resolve_as_of(as_of), lang=lang, fmt=fmt,
+                                 include_passed=include_passed, due_soon_days=due_soon_days, jobs=jobs,
+                                 output_dir=output_dir, summary=summary_path, summary_format=summary_format,
+                                 fail_on=fail_on, emit=lambda text: emit(text, None, []), on_outcome=seen)
     finally:
-        outcomes.close()                      # stops the workers (if any are still running)
-        if out_dir:
-            batch.discard_staged(out_dir)     # after an interruption: no temporary files left behind
-    matrix = batch.Matrix(list(engine.catalogs.catalogs), ok_rows, failed)
-    sfmt = summary_format or {".html": "html", ".htm": "html", ".csv": "csv", ".json": "json"}.get(
-        Path(summary_path).suffix.lower() if summary_path else "", "table")
-    link = None
-    if out_dir and sfmt == "html":
-        base = Path(summary_path).parent if summary_path else Path(".")
-        link = os.path.relpath(out_dir, base).replace(os.sep, "/") + "/{id}" + ext
-    text = rollup.render_html(matrix, lang, link) if sfmt == "html" else rollup.RENDERERS[sfmt](matrix, lang)
-    if summary_path:
-        write_atomic(summary_path, text, input_ids)
-    elif out_dir:
-        emit(text, None, paths)
-    else:
-        click.echo(text, err=True, nl=False)
-    if failed:
-        sys.exit(EXIT_USAGE if not ok_rows else EXIT_PARTIAL)
-    if fail_on:
-        limit = SEVERITIES.index(fail_on)
-        if any(n and SEVERITIES.index(sev) <= limit for o in ok_rows for sev, n in o.severities.items()):
-            sys.exit(EXIT_FINDINGS)
-    sys.exit(EXIT_OK)
+        if bars:
+            bars[0].__exit__(None, None, None)
+    if not summary_path:
+        if output_dir:
+            emit(report.summary, None, [])
+        else:
+            click.echo(report.summary, err=True, nl=False)
+    sys.exit(report.exit_code)
 
 
 @main.command(epilog=EXIT_CODES_HELP)
@@ -313,8 +245,7 @@ def budget(obj: Ctx, profile: str, fy: str, as_of: str | None, fmt: str, waivers
     except jdate.DateParseError as e:
         raise GapcheckError(f"--fy: {e.reason_en}: {fy!r}", f"--fy: {e.reason_ja}: {fy!r}") from None
     result = api.run(profile, as_of=as_of, waivers=waivers)
-    emit(budget_mod.render(budget_mod.build(result, year), fmt, lang), output,
-         [profile] + ([waivers] if waivers else []))
+    emit(budget_mod.render(budget_mod.build(result, year), fmt, lang), output, api.inputs_of(profile, waivers))
 
 
 @main.command(epilog=EXIT_CODES_HELP)
@@ -431,10 +362,11 @@ def diff(obj: Ctx, old: str, new: str, fmt: str, lang: str | None, exit_code: bo
 
     2回の実行結果（JSON）を比較し、新たな指摘・解消した指摘・変化（状態・重大度・期限）を一覧表示します。
     """
+    from .engine.api import inputs_of
     from .engine.commands import diff as diff_mod
 
     d = diff_mod.diff_files(old, new)
-    emit(diff_mod.render(d, fmt, lang or obj.lang), output, [old, new])
+    emit(diff_mod.render(d, fmt, lang or obj.lang), output, inputs_of(old, new))
     sys.exit(EXIT_FINDINGS if exit_code and diff_mod.has_differences(d) else EXIT_OK)
 
 
@@ -462,12 +394,13 @@ def validate_cmd(obj: Ctx, profiles: tuple[str, ...], as_of: str | None, verbose
     プロファイルを検査し、問題をすべて一度に報告します（ファイル・行・項目・記述・正しい形）。
     Warnings (stale data, requirements left out) do not make a profile invalid.
     """
-    from .engine.commands import validate as v
     from .engine.api import default_engine, resolve_as_of
+    from .engine.commands import validate as v
+    from .engine.load.files import expand_profiles
 
     lang = lang or obj.lang
     day = resolve_as_of(as_of)
-    reports = v.validate_files(v.expand_paths(profiles), default_engine().catalogs, day)
+    reports = v.validate_files(expand_profiles(profiles), default_engine().catalogs, day)
     click.echo(v.render_json(reports, lang, day) if fmt == "json" else v.render_text(reports, lang, verbose),
                nl=False)
     sys.exit(EXIT_OK if all(r.valid for r in reports) else EXIT_USAGE)
@@ -525,10 +458,11 @@ def schema_cmd(obj: Ctx, kind: str, output: str | None) -> None:
 
     プロファイル・waiver ファイル・指摘事項（JSON）の JSON Schema を出力します（エディタの補完・検査用）。
     """
+    from .engine.api import default_engine, inputs_of
     from .engine.commands import schema
-    from .engine.api import default_engine
 
-    emit(schema.schema_text(kind, default_engine().catalogs if kind == "profile" else None), output, [])
+    emit(schema.schema_text(kind, default_engine().catalogs if kind == "profile" else None), output,
+         inputs_of())
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from gapcheck.engine.commands import batch  # noqa: E402
 from gapcheck.engine.load import jdate  # noqa: E402
+from gapcheck.engine.load.files import expand_profiles  # noqa: E402
 from gapcheck.engine.api import Engine  # noqa: E402
 from gapcheck.engine.match.evaluate import evaluate  # noqa: E402
 from gapcheck.engine.report.output import commit_all, stage  # noqa: E402
@@ -54,7 +55,7 @@ def main() -> None:
     ap.add_argument("--output-dir", type=Path, required=True)
     a = ap.parse_args()
     as_of = jdate.parse_day(a.as_of) if a.as_of else _dt.date.today()
-    failed = run(batch.collect(a.inputs), as_of, a.output_dir)
+    failed = run(expand_profiles(a.inputs), as_of, a.output_dir)
     sys.exit(1 if failed else 0)
 
 

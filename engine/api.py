@@ -111,6 +111,21 @@ def run(profile_path: str | Path, as_of: _dt.date | str | None = None, include_p
     return default_engine().run(profile_path, as_of, include_passed, due_soon_days, waivers)
 
 
+def inputs_of(*paths: "str | Path | None") -> list[str]:
+    """What no output may replace: the paths given (a profile, a waiver file, JSON runs) and
+    every data file gapcheck ships (its catalogs and rules among them)."""
+    from .load.paths import shipped_files
+
+    return [str(p) for p in paths if p] + shipped_files()
+
+
+def fails_on(result: Result, threshold: str) -> bool:
+    """--fail-on: an open finding (not ok, not waived) of `threshold` or worse exists."""
+    from .report import model
+
+    return model.fails_on(model.summary(result.findings)["by_severity"], threshold)
+
+
 def render(result: Result, fmt: str = "table", lang: str = "ja", **opts) -> str | bytes:
     """Render in any of engine.report.formats.FORMATS: table (opts: style), json, csv, markdown,
     html (text) or xlsx (bytes)."""

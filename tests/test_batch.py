@@ -123,9 +123,9 @@ def test_duplicate_profile_ids_are_reported_not_overwritten(runner, tmp_path):
 
 def test_rerun_into_the_same_folder_replaces_outputs_and_leaves_no_temporary_files(runner, fifty, tmp_path,
                                                                                   monkeypatch):
-    from gapcheck import cli
+    from gapcheck.engine.commands import batch
 
-    monkeypatch.setattr(cli, "COMMIT_EVERY", 7)       # commit in several rounds, as a large batch does
+    monkeypatch.setattr(batch, "COMMIT_EVERY", 7)       # commit in several rounds, as a large batch does
     out = tmp_path / "out"
     for as_of in (AS_OF, "2027-04-01"):
         r = runner.invoke(main, ["run", str(fifty), "--as-of", as_of, "--jobs", "2", "--output-dir", str(out)])
@@ -136,10 +136,10 @@ def test_rerun_into_the_same_folder_replaces_outputs_and_leaves_no_temporary_fil
 
 
 def test_an_interrupted_batch_leaves_no_temporary_files(runner, fifty, tmp_path, monkeypatch):
-    from gapcheck import cli
+    from gapcheck.engine.commands import batch
     from gapcheck.engine.report import output
 
-    monkeypatch.setattr(cli, "COMMIT_EVERY", 5)
+    monkeypatch.setattr(batch, "COMMIT_EVERY", 5)
     real, calls = output.commit, []
 
     def failing_commit(tmp, target, inputs=(), **kw):

@@ -1,7 +1,8 @@
 """Running many profiles at once: a prefecture's municipalities, or all 1,741.
 
-- inputs are files and directories (every *.yaml in a directory and below, sorted; names
-  starting with '_' or '.', TEMPLATE.yaml and *.waivers.yaml are skipped);
+    report = run_batch(["profiles/"], as_of=day, lang="ja", output_dir="out", summary="out/heat.html")
+
+- inputs are files and folders (engine.load.files.expand_profiles);
 - a bad profile is reported and skipped, the others still run;
 - `jobs` > 1 spreads profiles over worker processes; results come back in input order, so the
   output is byte-identical to jobs = 1;
@@ -21,9 +22,6 @@ from typing import Callable, Iterable, Iterator
 from ..errors import GapcheckError
 from ..load.models import FINDING_STATUSES
 
-SKIP_NAMES = {"TEMPLATE.yaml"}
-
-
 @dataclass
 class Outcome:
     """What one profile produced: its rendered output and its counts, or its error."""
@@ -39,29 +37,6 @@ class Outcome:
     severities: dict[str, int] = field(default_factory=dict)           # open findings by severity
     error: dict[str, str] | None = None                               # {"ja": ..., "en": ...}
     staged: str | None = None      # with out_dir: the output, written by the worker, not yet in place
-
-
-def collect(inputs: Iterable[str]) -> list[str]:
-    """Profile paths from files and directories, in a stable order, each once."""
-    out: list[str] = []
-    seen: set[str] = set()
-    for item in inputs:
-        p = Path(item)
-        if p.is_dir():
-            files = sorted(q for q in p.rglob("*.yaml")
-                           if q.name not in SKIP_NAMES and not q.name.endswith(".waivers.yaml")
-                           and not any(part.startswith(("_", ".")) for part in q.relative_to(p).parts))
-            if not files:
-                raise GapcheckError(f"no profiles (*.yaml) in the folder {p}",
-                                    f"フォルダ {p} にプロファイル（*.yaml）がありません", file=str(p))
-        else:
-            files = [p]
-        for f in files:
-            key = os.path.realpath(f)
-            if key not in seen:
-                seen.add(key)
-                out.append(str(f))
-    return out
 
 
 # ----------------------------------------------------------------------------- workers
@@ -86,7 +61,8 @@ class Renderer:
 
         return render(result, self.fmt, lang)
 
-_worker_state: dict = {}
+
+_worker_state: dict = {}     # this process's engine and options (a worker's, or the caller's)
 
 
 def _init_worker(options: dict) -> None:
@@ -94,9 +70,11 @@ def _init_worker(options: dict) -> None:
 
     if options.get("catalogs_dir") or options.get("rules_dir"):
         _worker_state["engine"] = Engine.load(options.get("catalogs_dir"), options.get("rules_dir"))
-    else:
+    elif _worker_state.get("given") is None:
         # forked workers inherit the parent's loaded and compiled engine; spawned ones load it
         _worker_state["engine"] = default_engine()
+    else:
+        _worker_state["engine"] = _worker_state["given"]
     _worker_state["options"] = options
     # The catalogs, rules and compiled ruleset live as long as the process: keep them out of
     # the cyclic garbage collector's scans (each profile allocates thousands of objects).
@@ -155,7 +133,7 @@ def _run_one_inner(path: str) -> Outcome:
 def run_many(paths: list[str], *, as_of: _dt.date, lang: str, render: Callable, jobs: int = 1,
              include_passed: bool = False, due_soon_days: int = 180, waivers=None,
              catalogs_dir=None, rules_dir=None, out_dir: str | os.PathLike | None = None,
-             ext: str = ".json") -> Iterator[Outcome]:
+             ext: str = ".json", engine=None) -> Iterator[Outcome]:
     """Evaluate every profile and yield its Outcome, in the order of `paths`.
 
     `render(result, lang) -> str | bytes` turns one Result into its output; it runs in the
@@ -173,6 +151,7 @@ def run_many(paths: list[str], *, as_of: _dt.date, lang: str, render: Callable, 
                "catalogs_dir": catalogs_dir, "rules_dir": rules_dir,
                "out_dir": str(out_dir) if out_dir else None, "ext": ext, "tag": stage_tag()}
     jobs = max(1, min(jobs, len(paths) or 1))
+    _worker_state["given"] = engine        # inherited by forked workers
     if jobs == 1:
         _init_worker(options)
         for p in paths:
@@ -226,3 +205,114 @@ class Matrix:
             groups.setdefault((o.code[:2], o.prefecture), []).append(o)
         return [(code, name, sorted(rows, key=lambda r: (r.code, r.profile_id)))
                 for (code, name), rows in sorted(groups.items())]
+
+
+# ----------------------------------------------------------------------------- the whole batch
+
+COMMIT_EVERY = 200      # batch outputs are synced and moved into place in rounds of this many
+SUMMARY_SUFFIXES = {".html": "html", ".htm": "html", ".csv": "csv", ".json": "json"}
+
+
+@dataclass
+class BatchReport:
+    """What a batch did: the profiles that ran (their counts), those skipped with their
+    errors, the summary text (written to `summary` when one was named) and the exit code."""
+
+    ok: list[Outcome]
+    failed: list[Outcome]
+    summary: str
+    exit_code: int
+
+
+def _duplicate(o: Outcome, first: str) -> None:
+    o.ok = False
+    o.error = {"ja": f"{o.path}: id '{o.profile_id}' は {first} と重複しています（スキップ）",
+               "en": f"{o.path}: id '{o.profile_id}' is also used by {first} (skipped)"}
+
+
+def run_batch(inputs: Iterable[str], *, as_of: _dt.date, lang: str, fmt: str = "json",
+              include_passed: bool = False, due_soon_days: int = 180, jobs: int | None = None,
+              output_dir: str | os.PathLike | None = None, summary: str | os.PathLike | None = None,
+              summary_format: str | None = None, fail_on: str | None = None,
+              engine=None, emit: Callable[[bytes | str], None] | None = None,
+              on_outcome: Callable[[Outcome, int], None] | None = None) -> BatchReport:
+    """Evaluate every profile under `inputs` and write the outputs and the summary.
+
+    Each profile's output goes to `output_dir/<id><ext>` (committed in rounds: every file there
+    is the old one or the whole new one), else to `emit` as a JSON Line. A bad profile, or a
+    second profile with an id already seen, is skipped and reported through `on_outcome(outcome,
+    total)`, which sees every outcome (for a progress bar). No output may replace an input: the profiles, the
+    catalogs and the rules. The exit code follows the README: 0, 1 (`fail_on` reached), 2
+    (every profile failed) or 4 (some did)."""
+    from ..api import default_engine, inputs_of
+    from ..errors import EXIT_FINDINGS, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
+    from ..load.files import expand_profiles
+    from ..report.formats import EXTENSIONS
+    from ..report.model import fails_on
+    from ..report.output import commit_all, discard, identities, write_atomic
+    from . import rollup
+
+    paths = expand_profiles(inputs)
+    engine = engine or default_engine()      # loaded and checked once, before any worker starts
+    per_fmt = "json" if fmt == "table" else fmt
+    out_dir = Path(output_dir) if output_dir else None
+    if not out_dir and per_fmt != "json":
+        raise GapcheckError(f"a batch writes --format {per_fmt} only into --output-dir (stdout gets JSON Lines)",
+                            f"複数件の --format {per_fmt} 出力には --output-dir が必要です（標準出力は JSON Lines）")
+    if out_dir:
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise GapcheckError(f"cannot create the output folder: {e.strerror}",
+                                f"出力フォルダを作成できません: {e.strerror}", file=str(out_dir)) from None
+    ext = EXTENSIONS.get(per_fmt, "." + per_fmt)
+    input_ids = identities([*inputs_of(*paths), *engine.input_paths])    # no output may replace one
+    outcomes = run_many(paths, as_of=as_of, lang=lang, render=Renderer(per_fmt),
+                        jobs=jobs or os.cpu_count() or 1, include_passed=include_passed,
+                        due_soon_days=due_soon_days, out_dir=out_dir, ext=ext, engine=engine)
+    ok_rows: list[Outcome] = []
+    failed: list[Outcome] = []
+    seen_ids: dict[str, str] = {}
+    staged: list[tuple[str, Path]] = []
+    try:
+        for o in outcomes:
+            if o.ok and o.profile_id in seen_ids:
+                # two profiles with one id would write over each other's output
+                discard(o.staged)
+                _duplicate(o, seen_ids[o.profile_id])
+            if on_outcome:
+                on_outcome(o, len(paths))
+            if not o.ok:
+                failed.append(o)
+                continue
+            seen_ids[o.profile_id] = o.path
+            ok_rows.append(o)
+            if out_dir:
+                staged.append((o.staged, out_dir / f"{o.profile_id}{ext}"))
+                if len(staged) >= COMMIT_EVERY:
+                    commit_all(staged, input_ids)
+            elif emit:
+                emit(o.text + (b"\n" if isinstance(o.text, bytes) else "\n"))
+            o.text = ""      # keep only the counts
+        commit_all(staged, input_ids)
+    finally:
+        outcomes.close()                      # stops the workers (if any are still running)
+        if out_dir:
+            discard_staged(out_dir)           # after an interruption: no temporary files left behind
+    matrix = Matrix(list(engine.catalogs.catalogs), ok_rows, failed)
+    sfmt = summary_format or SUMMARY_SUFFIXES.get(Path(summary).suffix.lower() if summary else "", "table")
+    link = None
+    if out_dir and sfmt == "html":
+        base = Path(summary).parent if summary else Path(".")
+        link = os.path.relpath(out_dir, base).replace(os.sep, "/") + "/{id}" + ext
+    text = rollup.render_html(matrix, lang, link) if sfmt == "html" else rollup.RENDERERS[sfmt](matrix, lang)
+    if summary:
+        write_atomic(summary, text, input_ids)
+    if failed:
+        code = EXIT_USAGE if not ok_rows else EXIT_PARTIAL
+    elif fail_on and any(fails_on(o.severities, fail_on) for o in ok_rows):
+        code = EXIT_FINDINGS
+    else:
+        code = EXIT_OK
+    return BatchReport(ok_rows, failed, text, code)
+

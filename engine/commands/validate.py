@@ -175,21 +175,6 @@ def validate_profile(path: str, cs: CatalogSet, as_of: _dt.date | None = None) -
     return validate_document(doc, cs, as_of)
 
 
-def expand_paths(paths: Iterable[str]) -> list[str]:
-    """Files as given; a folder stands for its *.yaml / *.yml files (not _*, not hidden)."""
-    import os
-
-    out: list[str] = []
-    for p in paths:
-        if os.path.isdir(p):
-            names = sorted(n for n in os.listdir(p) if n.endswith((".yaml", ".yml"))
-                           and not n.startswith(("_", ".")) and os.path.isfile(os.path.join(p, n)))
-            out += [os.path.join(p, n) for n in names] or [p]
-        else:
-            out.append(p)
-    return out
-
-
 def validate_files(paths: Iterable[str], cs: CatalogSet, as_of: _dt.date | None = None) -> list[FileReport]:
     return [validate_profile(p, cs, as_of) for p in paths]
 

@@ -34,6 +34,16 @@ def schema_dir() -> Path:
     return data_root() / "docs" / "schema"
 
 
+DATA_FOLDERS = ("catalogs", "rules", "profiles", "docs/schema")
+
+
+def shipped_files() -> list[str]:
+    """Every data file gapcheck ships (catalogs, rules, example profiles, schemas): no output
+    may ever replace one of them, whether or not this run read it."""
+    root = data_root()
+    return sorted(str(p) for d in DATA_FOLDERS for p in (root / d).rglob("*") if p.is_file())
+
+
 def yaml_files(directory: Path, what_en: str, what_ja: str) -> list[Path]:
     """The *.yaml files of a data folder (names starting with '_' are skipped), sorted; an error
     naming the folder when there are none."""

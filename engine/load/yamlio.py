@@ -35,14 +35,6 @@ _SAVE_HINT_JA = f"使える文字コード: {ENCODINGS_JA}。UTF-8 で保存し�
 
 Path = tuple  # a path into the document: ('areas', 'base_systems', 'items', 'BS-01')
 
-# Files read in this process, as (device, inode): an output may never be written over one.
-_LOADED_IDS: set[tuple[int, int]] = set()
-
-
-def loaded_identities() -> set[tuple[int, int]]:
-    return _LOADED_IDS
-
-
 @dataclass
 class Document:
     """A parsed YAML document with the source position of every node."""
@@ -258,7 +250,6 @@ def _read(file: str) -> tuple[str, bytes, str]:
     if len(raw) > MAX_BYTES:
         raise GapcheckError(f"the file is larger than the limit of {MAX_BYTES:,} bytes",
                             f"ファイルが大きすぎます（上限 {MAX_BYTES:,} バイト）", file=label)
-    _LOADED_IDS.add((st.st_dev, st.st_ino))
     text, enc = decode_with_encoding(raw, label)
     return text, raw, enc
 

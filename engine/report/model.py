@@ -27,6 +27,13 @@ def summary(findings: list[Finding]) -> dict[str, Any]:
     }
 
 
+def fails_on(open_by_severity: dict[str, int], threshold: str) -> bool:
+    """--fail-on: an open finding (by_severity of `summary`: neither ok nor waived) at or above
+    `threshold` exists. The one test of --fail-on, for a run and a batch alike."""
+    limit = SEVERITIES.index(threshold)
+    return any(n and SEVERITIES.index(sev) <= limit for sev, n in open_by_severity.items())
+
+
 def finding_dict(f: Finding, lang: str) -> dict[str, Any]:
     return {
         "id": f.id,

@@ -27,8 +27,8 @@ def write_atomic(path: str | os.PathLike, data: str | bytes, inputs: list[str] |
     """Write to a temporary file beside `path`, then rename it into place.
 
     An interrupted run leaves the old file intact. Refuses to write over any of `inputs` (paths,
-    or their `identities`), and over any file read as input in this process (profiles,
-    catalogs, rules, waivers). With
+    or their `identities`): the caller names them, its profiles, waivers, catalogs and rules
+    included (engine.api.inputs_of). With
     overwrite=False an existing file is never replaced (exit 2), even if it appears meanwhile.
     """
     _check_target(Path(path), inputs, overwrite)
@@ -36,13 +36,10 @@ def write_atomic(path: str | os.PathLike, data: str | bytes, inputs: list[str] |
 
 
 def _check_target(target: Path, inputs, overwrite: bool) -> None:
-    from ..load.yamlio import loaded_identities
-
     # Only an existing file can be an input: stat the target once and compare identities with
-    # the inputs' (a frozenset from `identities`, or paths) and with every file read so far.
+    # the inputs' (a frozenset from `identities`, or paths).
     ident = _identity(target)
-    if ident and (ident in loaded_identities() or
-                  ident in (inputs if isinstance(inputs, frozenset) else identities(inputs))):
+    if ident and ident in (inputs if isinstance(inputs, frozenset) else identities(inputs)):
         raise GapcheckError(
             f"refusing to write the output over the input file {target}",
             f"入力ファイル {target} に出力を上書きすることはできません",
