@@ -13,7 +13,7 @@ import sys
 
 import click
 
-from .engine import __version__
+from .engine import __version__, vocab
 from .engine.errors import (EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EngineError,
                            GapcheckError)
 
@@ -25,11 +25,8 @@ Exit codes / 終了コード:
   3  internal error / 内部エラー
 """
 
-LANGS = click.Choice(["ja", "en"])
-# engine.formats.FORMATS and TABLE_STYLES (listed here so that --help needs no engine import)
-RUN_FORMATS = ["table", "json", "csv", "markdown", "html", "xlsx"]
-TABLE_STYLES = ["simple", "grid", "github", "plain"]
-SEVERITY_CHOICE = click.Choice(["critical", "high", "medium", "low", "info"])
+LANGS = click.Choice(vocab.LANGS)
+SEVERITY_CHOICE = click.Choice(vocab.SEVERITIES)
 
 
 def _default_lang() -> str:
@@ -101,7 +98,7 @@ def emit(text: str, output: str | None, inputs: list[str]) -> None:
 
 
 def _binary_needs_output(fmt: str, output: str | None) -> None:
-    if fmt == "xlsx" and not output:
+    if fmt in vocab.BINARY_FORMATS and not output:
         raise GapcheckError("--format xlsx writes a binary file: name it with --output FILE.xlsx",
                             "--format xlsx はバイナリファイルです。--output ファイル名.xlsx で出力先を指定してください",
                             hint_en="e.g. gapcheck run PROFILE --format xlsx -o findings.xlsx",
@@ -125,10 +122,10 @@ def main(ctx: click.Context, debug: bool, lang: str | None) -> None:
 @click.argument("profiles", nargs=-1, required=True, type=click.Path(), metavar="PROFILE_OR_DIR...")
 @click.option("--as-of", "as_of", default=None, metavar="DATE",
               help="Evaluation date (default: today). ISO or 和暦, e.g. 2026-04-01, 令和8年4月1日.")
-@click.option("--format", "fmt", type=click.Choice(RUN_FORMATS), default="table", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(vocab.FORMATS), default="table", show_default=True,
               help="table, json, csv (Excel, UTF-8 BOM), markdown, html (one self-contained file), "
                    "xlsx (needs --output).")
-@click.option("--table-style", type=click.Choice(TABLE_STYLES), default="simple", show_default=True,
+@click.option("--table-style", type=click.Choice(vocab.TABLE_STYLES), default="simple", show_default=True,
               help="Table style of --format table.")
 @click.option("--waivers", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="Waiver file (YAML): waived findings get status waived and never count for --fail-on.")
@@ -146,7 +143,7 @@ def main(ctx: click.Context, debug: bool, lang: str | None) -> None:
               help="Batch: write one document per profile (<id>.json) into this folder.")
 @click.option("--summary", "summary_path", type=click.Path(dir_okay=False), default=None,
               help="Batch: write the municipality x area summary to FILE (.html heat map, .csv, .json, .txt).")
-@click.option("--summary-format", type=click.Choice(["table", "csv", "html", "json"]), default=None,
+@click.option("--summary-format", type=click.Choice(vocab.SUMMARY_FORMATS), default=None,
               help="Batch: summary format (default: from the --summary extension, else table).")
 @click.pass_obj
 @guarded
@@ -221,7 +218,7 @@ def _run_batch(profiles, as_of, fmt, lang, include_passed, fail_on, due_soon_day
 @click.option("--fy", required=True, metavar="FY",
               help="Fiscal year to budget for: 2027, FY2027, R9 or 令和9年度.")
 @click.option("--as-of", "as_of", default=None, metavar="DATE", help="Evaluation date (default: today).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(vocab.BUDGET_FORMATS), default="table", show_default=True)
 @click.option("--waivers", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="Waiver file (YAML): waived findings are not budgeted.")
 @click.option("--lang", type=LANGS, default=None)
@@ -278,7 +275,7 @@ def catalogs() -> None:
 
 @catalogs.command("list")
 @click.option("--lang", type=LANGS, default=None)
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option("--format", "fmt", type=click.Choice(vocab.VIEW_FORMATS), default="table")
 @click.pass_obj
 @guarded
 def catalogs_list(obj: Ctx, lang: str | None, fmt: str) -> None:
@@ -292,7 +289,7 @@ def catalogs_list(obj: Ctx, lang: str | None, fmt: str) -> None:
 @catalogs.command("show")
 @click.argument("area")
 @click.option("--lang", type=LANGS, default=None)
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option("--format", "fmt", type=click.Choice(vocab.VIEW_FORMATS), default="table")
 @click.pass_obj
 @guarded
 def catalogs_show(obj: Ctx, area: str, lang: str | None, fmt: str) -> None:
@@ -310,7 +307,7 @@ def rules() -> None:
 
 @rules.command("list")
 @click.option("--lang", type=LANGS, default=None)
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option("--format", "fmt", type=click.Choice(vocab.VIEW_FORMATS), default="table")
 @click.pass_obj
 @guarded
 def rules_list(obj: Ctx, lang: str | None, fmt: str) -> None:
@@ -349,7 +346,7 @@ Exit codes / 終了コード:
 @main.command(epilog=DIFF_EXIT_HELP)
 @click.argument("old", type=click.Path(dir_okay=False))
 @click.argument("new", type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table",
+@click.option("--format", "fmt", type=click.Choice(vocab.DIFF_FORMATS), default="table",
               show_default=True)
 @click.option("--lang", type=LANGS, default=None)
 @click.option("--exit-code", "exit_code", is_flag=True, help="Exit 1 when the two runs differ (as git diff --exit-code).")
@@ -383,7 +380,7 @@ Exit codes / 終了コード:
 @click.option("--as-of", "as_of", default=None, metavar="DATE",
               help="Date to judge stale data against (default: today). ISO or 和暦.")
 @click.option("--verbose", "-v", is_flag=True, help="List the requirements each warning is about.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(vocab.VALIDATE_FORMATS), default="text", show_default=True)
 @click.option("--lang", type=LANGS, default=None)
 @click.pass_obj
 @guarded
@@ -448,7 +445,7 @@ def init_cmd(obj: Ctx, name: str, code: str, prefecture: str | None, name_en: st
 
 
 @main.command("schema", epilog=EXIT_CODES_HELP)
-@click.argument("kind", type=click.Choice(["profile", "waivers", "findings"]))
+@click.argument("kind", type=click.Choice(vocab.SCHEMA_KINDS))
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
               help="Write to this file (atomically) instead of stdout.")
 @click.pass_obj

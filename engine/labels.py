@@ -1,8 +1,13 @@
-"""Labels of the reports in Japanese and English (no imports, so any command can use them cheaply)."""
+"""The one bilingual label catalogue: every word gapcheck shows, in Japanese and English.
+
+No imports beyond engine.vocab, so any command can use it cheaply. LABELS holds the report
+headings and the names of statuses, severities, obligations and actions; the other tables
+are the headings of the catalog and rule views (VIEW_HEADINGS), of diff (DIFF_LABELS), the
+reason for each obligation's severity (OBLIGATION_WHY) and the heat map's short status words.
+"""
 from __future__ import annotations
 
-FINDING_STATUSES = ("overdue", "due_soon", "gap", "unassessed", "waived", "ok")   # = engine.models
-SEVERITIES = ("critical", "high", "medium", "low", "info")                         # = engine.models
+from .vocab import FINDING_STATUSES, SEVERITIES
 
 LABELS = {
     "ja": {
@@ -23,3 +28,102 @@ LABELS = {
         "severity_names": {s: s for s in SEVERITIES},
     },
 }
+
+
+REPORT_LABELS = {
+    "ja": {
+        "title": "ギャップ分析結果", "obligation": "義務の種類", "fiscal_year": "対応年度", "department": "担当部門",
+        "action": "対応の種類", "remediation": "対応", "evidence": "根拠（プロファイル）", "references": "出典",
+        "waiver": "免除", "requirement_id": "要件ID", "requirement_name": "要件", "finding_title": "指摘",
+        "cost": "概算費用(円)", "total": "合計", "filter": "絞り込み", "all": "すべて", "details": "詳細", "inputs": "入力ファイル", "kind": "種類",
+        "path": "ファイル", "edition": "版", "catalog_as_of": "確認日", "tool": "ツール",
+        "rules_version": "ルールセット", "due_soon_days": "期限間近の日数", "citations": "引用された出典",
+        "source": "出典ID", "locator": "該当箇所", "date": "日付", "url": "URL", "line": "行",
+        "not_in_profile": "プロファイルに記載なし", "waivers": "免除（waiver）", "applied": "適用",
+        "expired": "期限切れ", "unmatched": "該当なし", "other_profiles": "他団体向け",
+        "expires": "有効期限", "approved_by": "承認者", "approved_on": "承認日", "justification": "理由",
+        "findings_label": "対象の指摘", "profile_id": "団体ID", "code": "団体コード", "prefecture": "都道府県",
+        "by_area": "分野別・状態別", "by_severity": "重大度別（未対応のもの）", "print": "印刷",
+        "search": "検索", "sort_hint": "列見出しをクリックで並べ替え", "findings": "指摘事項",
+        "sources_sheet": "出典", "summary_sheet": "集計", "waivers_sheet": "免除",
+        "days_to_deadline": "残日数", "deadline_class": "期限区分",
+    },
+    "en": {
+        "title": "Gap analysis", "obligation": "Obligation", "fiscal_year": "Action FY", "department": "Department",
+        "action": "Action", "remediation": "Remediation", "evidence": "Evidence (profile)", "references": "References",
+        "waiver": "Waiver", "requirement_id": "Requirement ID", "requirement_name": "Requirement",
+        "finding_title": "Finding", "cost": "Cost estimate (yen)", "total": "Total", "filter": "Filter",
+        "all": "all", "details": "Details",
+        "inputs": "Input files", "kind": "Kind", "path": "File", "edition": "Edition",
+        "catalog_as_of": "Checked", "tool": "Tool", "rules_version": "Rule set", "due_soon_days": "Due-soon days",
+        "citations": "Sources cited", "source": "Source ID", "locator": "Locator", "date": "Date", "url": "URL",
+        "line": "line", "not_in_profile": "not in the profile", "waivers": "Waivers", "applied": "applied",
+        "expired": "expired", "unmatched": "unmatched", "other_profiles": "for other profiles",
+        "expires": "Expires", "approved_by": "Approved by", "approved_on": "Approved on",
+        "justification": "Justification", "findings_label": "Findings", "profile_id": "Profile ID",
+        "code": "Code", "prefecture": "Prefecture", "by_area": "By area and status",
+        "by_severity": "Open findings by severity", "print": "Print", "search": "Search",
+        "sort_hint": "click a column heading to sort", "findings": "Findings", "sources_sheet": "Sources",
+        "summary_sheet": "Summary", "waivers_sheet": "Waivers", "days_to_deadline": "Days left",
+        "deadline_class": "Deadline class",
+    },
+}
+
+OBLIGATION_NAMES = {
+    "ja": {"legal": "法的義務", "target": "国の目標・要請", "recommendation": "推奨", "optional": "任意"},
+    "en": {"legal": "legal duty", "target": "national target", "recommendation": "recommendation",
+           "optional": "optional"},
+}
+
+ACTION_NAMES = {
+    "ja": {"system": "システム調達・改修", "contract": "契約変更", "policy": "方針・条例等の改定",
+           "training": "研修", "survey": "現況調査", "other": "その他"},
+    "en": {"system": "system procurement or modification", "contract": "contract change",
+           "policy": "policy or ordinance revision", "training": "training", "survey": "survey",
+           "other": "other"},
+}
+
+STATUS_SHORT = {"ja": {"overdue": "超過", "due_soon": "間近", "gap": "未対応", "unassessed": "未評価", "waived": "免除",
+                "ok": "適合"},
+         "en": {"overdue": "over", "due_soon": "soon", "gap": "gap", "unassessed": "unas", "waived": "waiv",
+                "ok": "ok"}}
+
+VIEW_HEADINGS = {
+    "ja": {"area": "分野", "name": "名称", "edition": "版", "as_of": "確認日", "items": "項目数",
+           "kinds": "種別", "id": "ID", "kind": "種別", "group": "区分", "level": "団体区分",
+           "obligation": "義務の種類", "deadline": "期限", "sources": "出典", "rule": "ルール",
+           "severity": "重大度", "catalog": "カタログ", "status": "状態", "title": "内容", "fact": "事実"},
+    "en": {"area": "Area", "name": "Name", "edition": "Edition", "as_of": "As of", "items": "Items",
+           "kinds": "Kinds", "id": "ID", "kind": "Kind", "group": "Group", "level": "Level",
+           "obligation": "Obligation", "deadline": "Deadline", "sources": "Sources", "rule": "Rule",
+           "severity": "Severity", "catalog": "Catalog", "status": "Status", "title": "Title", "fact": "Fact"},
+}
+
+OBLIGATION_WHY = {
+    "ja": {"legal": "法律上の義務。期限を過ぎたものは「重大」、それ以外の未対応は「高」、状況不明は「中」とする",
+           "target": "国の目標・要請（期限付き）。未対応は「高」または「中」とする",
+           "recommendation": "国が求めるが義務ではない事項。未対応は「中」または「低」とする",
+           "optional": "団体の判断による事項。「情報」とする"},
+    "en": {"legal": "a duty in law: overdue is critical, another open gap high, an unknown status medium",
+           "target": "a national target or request with a date: an open gap is high or medium",
+           "recommendation": "asked for, not required: an open gap is medium or low",
+           "optional": "at the municipality's choice: info"},
+}
+
+DIFF_LABELS = {
+    "ja": {"title": "差分", "old": "比較元", "new": "比較先", "new_findings": "新たな指摘", "resolved": "解消した指摘",
+           "changed": "変化した指摘", "unchanged": "変化なし", "none": "差分はありません", "id": "ID", "rule": "ルール",
+           "requirement": "要件", "status": "状態", "severity": "重大度", "deadline": "期限", "change": "変化",
+           "notes": "注意", "findings": "指摘", "as_of": "評価基準日",
+           "replaces": "置き換えた指摘（同じ要件）", "still_open_as": "同じ要件の新たな指摘（未解消）"},
+    "en": {"title": "Diff", "old": "Old", "new": "New", "new_findings": "New findings", "resolved": "Resolved",
+           "changed": "Changed", "unchanged": "Unchanged", "none": "No differences", "id": "ID", "rule": "Rule",
+           "requirement": "Requirement", "status": "Status", "severity": "Severity", "deadline": "Deadline",
+           "change": "Change", "notes": "Notes", "findings": "findings", "as_of": "evaluated as of",
+           "replaces": "Replaces (same requirement)", "still_open_as": "Requirement still open as"},
+}
+
+
+def labels(lang: str) -> dict:
+    """Every report label of one language in one mapping (LABELS and REPORT_LABELS)."""
+    return {**LABELS[lang], **REPORT_LABELS[lang]}

@@ -8,24 +8,14 @@ only the profile's `cost_estimate` values are summed, and the report says how ma
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 from ..load import jdate
+from ..labels import ACTION_NAMES
 from ..match.result import Finding, Result
-
-ACTION_NAMES = {
-    "ja": {"system": "システム調達・改修", "contract": "契約変更", "policy": "方針・条例等の改定",
-           "training": "研修", "survey": "現況調査", "other": "その他"},
-    "en": {"system": "system procurement or modification", "contract": "contract change",
-           "policy": "policy or ordinance revision", "training": "training", "survey": "survey",
-           "other": "other"},
-}
-
 
 @dataclass
 class BudgetLine:
@@ -125,14 +115,14 @@ CSV_HEAD_JA = ["繰越", "分野", "担当部門", "要件ID", "要件", "対応
 
 
 def render_csv(d: dict[str, Any], lang: str) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(CSV_HEAD_JA if lang == "ja" else CSV_COLUMNS)
-    for i in d["items"]:
-        row = [i[c] for c in CSV_COLUMNS]
-        row[0] = ("繰越" if lang == "ja" else "yes") if i["carry_over"] else ""
-        w.writerow(["" if v is None else v for v in row])
-    return "\ufeff" + buf.getvalue()
+    from ..report.csvio import write_csv
+
+    def row(i: dict[str, Any]) -> list[Any]:
+        cells = [i[c] for c in CSV_COLUMNS]
+        cells[0] = ("繰越" if lang == "ja" else "yes") if i["carry_over"] else ""
+        return cells
+
+    return write_csv(CSV_HEAD_JA if lang == "ja" else CSV_COLUMNS, map(row, d["items"]))
 
 
 def render_table(d: dict[str, Any], lang: str) -> str:

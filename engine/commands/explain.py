@@ -10,6 +10,7 @@ from ..load import jdate
 from ..api import Engine
 from ..load.catalog import CatalogSet, cite
 from ..errors import GapcheckError
+from ..labels import OBLIGATION_NAMES, OBLIGATION_WHY, VIEW_HEADINGS as H
 from ..load.validation import _suggest
 from ..match.conditions import describe as describe_conditions
 
@@ -110,17 +111,6 @@ def list_rules(engine: Engine, fmt: str, lang: str) -> str:
                     headers=[h["rule"], h["catalog"], h["status"], h["severity"], h["obligation"], h["title"]],
                     disable_numparse=True) + "\n"
 
-
-OBLIGATION_WHY = {
-    "ja": {"legal": "法律上の義務。期限を過ぎたものは「重大」、それ以外の未対応は「高」、状況不明は「中」とする",
-           "target": "国の目標・要請（期限付き）。未対応は「高」または「中」とする",
-           "recommendation": "国が求めるが義務ではない事項。未対応は「中」または「低」とする",
-           "optional": "団体の判断による事項。「情報」とする"},
-    "en": {"legal": "a duty in law: overdue is critical, another open gap high, an unknown status medium",
-           "target": "a national target or request with a date: an open gap is high or medium",
-           "recommendation": "asked for, not required: an open gap is medium or low",
-           "optional": "at the municipality's choice: info"},
-}
 
 def _where(file: str, line: int | None) -> str:
     from pathlib import Path

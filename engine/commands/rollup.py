@@ -5,23 +5,15 @@ are coloured by the worst status and link to the municipality's own findings.
 """
 from __future__ import annotations
 
-import csv
 import html
-import io
 import json
 
 from .batch import Matrix, worst
 from ..load.models import FINDING_STATUSES
-from ..labels import LABELS
+from ..labels import LABELS, STATUS_SHORT as SHORT
 
 COLOURS = {"overdue": "#d73027", "due_soon": "#fc8d59", "gap": "#fee08b", "unassessed": "#d9d9d9",
            "waived": "#91bfdb", "ok": "#1a9850", None: "#ffffff"}
-SHORT = {"ja": {"overdue": "超過", "due_soon": "間近", "gap": "未対応", "unassessed": "未評価", "waived": "免除",
-                "ok": "適合"},
-         "en": {"overdue": "over", "due_soon": "soon", "gap": "gap", "unassessed": "unas", "waived": "waiv",
-                "ok": "ok"}}
-
-
 def _cell(counts: dict[str, int], lang: str) -> str:
     parts = [f"{SHORT[lang][s]}{counts[s]}" for s in FINDING_STATUSES if counts.get(s)]
     return " ".join(parts) or "-"
@@ -64,19 +56,20 @@ def render_table(m: Matrix, lang: str) -> str:
 
 
 def render_csv(m: Matrix, lang: str) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(["prefecture_code", "prefecture", "code", "municipality", "id", "area", "worst"]
-               + list(FINDING_STATUSES))
-    for code, name, group in m.by_prefecture():
-        for o in group:
-            for a in m.areas:
-                c = o.counts.get(a, {})
-                w.writerow([code, name, o.code, o.name, o.profile_id, a, worst(c) or ""]
+    from ..report.csvio import write_csv
+
+    def rows():
+        for code, name, group in m.by_prefecture():
+            for o in group:
+                for a in m.areas:
+                    c = o.counts.get(a, {})
+                    yield ([code, name, o.code, o.name, o.profile_id, a, worst(c) or ""]
                            + [c.get(s, 0) for s in FINDING_STATUSES])
-    for o in m.failed:
-        w.writerow(["", "", "", "", "", "", "error"] + [""] * len(FINDING_STATUSES) + [o.path])
-    return "\ufeff" + buf.getvalue()
+        for o in m.failed:
+            yield ["", "", "", "", "", "", "error"] + [""] * len(FINDING_STATUSES) + [o.path]
+
+    return write_csv(["prefecture_code", "prefecture", "code", "municipality", "id", "area", "worst"]
+                     + list(FINDING_STATUSES), rows())
 
 
 def render_html(m: Matrix, lang: str, link: str | None = "{id}.json") -> str:

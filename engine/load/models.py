@@ -10,6 +10,8 @@ from typing import Annotated, Any, Literal, Optional, Union
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator,
                       model_validator)
 
+from ..vocab import (ACTIONS, FINDING_STATUSES, ITEM_STATUSES, OBLIGATIONS, RULE_STATUSES,  # noqa: F401
+                     SEVERITIES)
 from . import jdate
 from .yamlio import ascii_token
 
@@ -73,15 +75,12 @@ class Text(BaseModel):
         return self.ja if lang == "ja" else self.en
 
 
-Severity = Literal["critical", "high", "medium", "low", "info"]
-SEVERITIES = ("critical", "high", "medium", "low", "info")
-FindingStatus = Literal["overdue", "gap", "due_soon", "unassessed", "waived", "ok"]
-FINDING_STATUSES = ("overdue", "due_soon", "gap", "unassessed", "waived", "ok")
-Obligation = Literal["legal", "target", "recommendation", "optional"]
+Severity = Literal[SEVERITIES]
+FindingStatus = Literal[FINDING_STATUSES]
+Obligation = Literal[OBLIGATIONS]
 """legal: a duty in law; target: a national target or request with a date;
 recommendation: asked for, not required; optional: at the municipality's choice."""
-OBLIGATIONS = ("legal", "target", "recommendation", "optional")
-ActionType = Literal["system", "contract", "policy", "training", "survey", "other"]
+ActionType = Literal[ACTIONS]
 
 
 # ---------------------------------------------------------------------------- catalogs
@@ -186,8 +185,7 @@ class Catalog(BaseModel):
 
 # ---------------------------------------------------------------------------- profiles
 
-ITEM_STATUSES = ("done", "in_progress", "planned", "not_started", "not_applicable", "unknown")
-ItemStatusValue = Literal["done", "in_progress", "planned", "not_started", "not_applicable", "unknown"]
+ItemStatusValue = Literal[ITEM_STATUSES]
 STATUS_ALIASES = {
     "完了": "done", "実施済": "done", "済": "done", "対応済": "done", "移行済": "done",
     "実施中": "in_progress", "対応中": "in_progress", "移行中": "in_progress",
@@ -414,7 +412,7 @@ class Rule(BaseModel):
     fact: Literal["requirement", "profile"] = "requirement"
     requirement: Optional[str] = None           # for profile rules: the requirement they report on
     when: list[dict[str, Any]] = Field(min_length=1)
-    status: Literal["overdue", "gap", "due_soon", "unassessed", "ok", "by_deadline"]
+    status: Literal[RULE_STATUSES]
     severity: Severity
     obligation: Obligation
     title: Text

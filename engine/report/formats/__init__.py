@@ -10,11 +10,7 @@ from __future__ import annotations
 import importlib
 from typing import Any, Callable
 
-NAMES = ("table", "json", "csv", "markdown", "html", "xlsx")
-BINARY = frozenset({"xlsx"})
-TABLE_STYLES = ("simple", "grid", "github", "plain")
-EXTENSIONS = {"table": ".txt", "json": ".json", "csv": ".csv", "markdown": ".md", "html": ".html",
-              "xlsx": ".xlsx"}
+from ...vocab import BINARY_FORMATS as BINARY, EXTENSIONS, FORMATS as NAMES, TABLE_STYLES  # noqa: F401
 
 
 def _lazy(name: str) -> Callable[..., "str | bytes"]:

@@ -9,8 +9,7 @@ import datetime as _dt
 from typing import Any, Callable
 
 from ...load import jdate
-from ...commands.budget import ACTION_NAMES
-from ..model import LABELS
+from ...labels import ACTION_NAMES, LABELS, OBLIGATION_NAMES, REPORT_LABELS
 
 EXTRA = {
     "ja": {
@@ -51,15 +50,10 @@ EXTRA = {
     },
 }
 
-OBLIGATION_NAMES = {
-    "ja": {"legal": "法的義務", "target": "国の目標・要請", "recommendation": "推奨", "optional": "任意"},
-    "en": {"legal": "legal duty", "target": "national target", "recommendation": "recommendation",
-           "optional": "optional"},
-}
-
-
 def labels(lang: str) -> dict[str, Any]:
-    return {**LABELS[lang], **EXTRA[lang]}
+    from ...labels import labels as all_labels
+
+    return all_labels(lang)
 
 
 def day(iso: str | None) -> _dt.date | None:
@@ -81,7 +75,7 @@ def severity_name(sev: str, lang: str) -> str:
 def evidence_text(e: dict[str, Any], lang: str) -> str:
     """'areas.base_systems.items.BS-JUKI.status = planned (line 43)'."""
     if not e.get("present"):
-        return f"{e['path']}: " + EXTRA[lang]["not_in_profile"]
+        return f"{e['path']}: " + REPORT_LABELS[lang]["not_in_profile"]
     line = f"（{e['line']}行目）" if lang == "ja" else f" (line {e['line']})"
     return f"{e['path']} = {e['value']}" + (line if e.get("line") else "")
 

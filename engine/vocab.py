@@ -1,0 +1,35 @@
+"""Every enumeration gapcheck knows, in one place (no imports: the CLI builds its choices from
+these without loading the engine).
+
+A new finding status, severity, obligation, output format or table style is one entry here
+(and its words in engine.labels); the models, the formats and the CLI read these tuples.
+"""
+from __future__ import annotations
+
+LANGS = ("ja", "en")
+
+# finding statuses, worst first (the order of tables, summaries and the heat map)
+FINDING_STATUSES = ("overdue", "due_soon", "gap", "unassessed", "waived", "ok")
+# what a rule may decide: a finding status, or by_deadline (overdue, due_soon or gap by the
+# deadline's distance); waived is applied after matching, never by a rule
+RULE_STATUSES = ("overdue", "gap", "due_soon", "unassessed", "ok", "by_deadline")
+SEVERITIES = ("critical", "high", "medium", "low", "info")
+# legal: a duty in law; target: a national target or request with a date; recommendation: asked
+# for, not required; optional: at the municipality's choice
+OBLIGATIONS = ("legal", "target", "recommendation", "optional")
+ACTIONS = ("system", "contract", "policy", "training", "survey", "other")
+# what a profile may say about a requirement
+ITEM_STATUSES = ("done", "in_progress", "planned", "not_started", "not_applicable", "unknown")
+
+# output formats of `run` (engine.report.formats renders each); BINARY ones need --output
+FORMATS = ("table", "json", "csv", "markdown", "html", "xlsx")
+BINARY_FORMATS = frozenset({"xlsx"})
+EXTENSIONS = {"table": ".txt", "json": ".json", "csv": ".csv", "markdown": ".md", "html": ".html",
+              "xlsx": ".xlsx"}
+TABLE_STYLES = ("simple", "grid", "github", "plain")
+SUMMARY_FORMATS = ("table", "csv", "html", "json")       # the batch summary (engine.commands.rollup)
+BUDGET_FORMATS = ("table", "json", "csv")
+VIEW_FORMATS = ("table", "json")                         # catalogs, rules
+DIFF_FORMATS = ("table", "json", "markdown")
+VALIDATE_FORMATS = ("text", "json")
+SCHEMA_KINDS = ("profile", "waivers", "findings")
