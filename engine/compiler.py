@@ -30,10 +30,9 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-import durable_rules_engine
 import orjson
-from durable import lang as dr
 
+from .match.durable import dr, durable_rules_engine
 from .models import Rule
 from .rules import RuleBook
 

@@ -10,13 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from durable import lang as dr
-
 from . import jdate
 from .catalog import CatalogSet
 from .compiler import CompiledRules, Session, _Codec, _orphan_errors, run_session
 from .errors import EngineError
 from .facts import DUE_SOON_DAYS, Fact, build_facts
+from .match.durable import dr
 from .models import FINDING_STATUSES, SEVERITIES, Rule
 from .profile import LoadedProfile
 from .validation import dotted

@@ -213,7 +213,7 @@ def test_engine_refusal_is_an_engine_error(engine):
             run_session(engine.compiled, _Codec.dumps([dup, dup]), "refuse")
     finally:
         engine.compiled.sessions.pop("refuse", None)
-        from durable import lang as dr
+        from engine.match.durable import dr
         try:
             dr.delete_state(engine.compiled.name, "refuse")
         except Exception:

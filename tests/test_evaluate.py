@@ -162,7 +162,7 @@ def test_table_has_the_columns(engine):
 
 def test_host_background_dispatch_is_disabled(engine):
     """durable_rules' Host thread must never run our actions (it raced with assert_facts)."""
-    from durable import lang as dr
+    from engine.match.durable import dr
 
     rs = dr.get_host().get_ruleset(engine.compiled.name)
     assert rs.dispatch() is None and rs.dispatch.__name__ == "_no_background_dispatch"
@@ -237,7 +237,7 @@ def test_the_codec_falls_back_to_the_standard_library():
 def test_a_rule_book_is_compiled_once_per_process(engine):
     """durable_rules ruleset names are process-global: compiling the same rule book again must
     return the ruleset already compiled, not register another one."""
-    from durable import lang as dr
+    from engine.match.durable import dr
 
     from engine.compiler import compile_rules
 
