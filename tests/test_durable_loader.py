@@ -65,10 +65,12 @@ def test_a_rule_fires_with_the_right_data_through_the_loader():
 
 
 def test_lazy_binding_only_where_needed():
-    """Before 3.13 the core always loads plainly; on 3.13+ lazily unless it was built without
-    PyEval_CallObject (durable-rules built with -DPyEval_CallObject=PyObject_CallObject)."""
-    if sys.version_info < (3, 13):
-        assert _lazy() is False
+    """Lazily exactly where the core names PyEval_CallObject and this Python lacks it: on 3.13+,
+    unless durable-rules was built with -DPyEval_CallObject=PyObject_CallObject."""
+    p = _run("import importlib.util\nprint(importlib.util.find_spec('durable_rules_engine').origin)")
+    assert p.returncode == 0, p.stderr
+    names_it = b"PyEval_CallObject\0" in Path(p.stdout.strip()).read_bytes()
+    assert _lazy() is (sys.version_info >= (3, 13) and names_it)
 
 
 def test_the_dlopen_flags_are_restored():
