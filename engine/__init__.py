@@ -1,12 +1,13 @@
-"""gapcheck: compliance gap analysis of Japanese municipalities against national DX requirements.
+"""gapcheck's library: a pipeline whose folders are its stages.
 
-The library is a pipeline, one module per step:
+    load/      files -> checked catalogs, profiles and rules (yamlio, jdate, models, catalog, profile, rules)
+    match/     compile(catalogs, rules) -> RuleSet; evaluate(ruleset, profile, day) -> Result
+               (conditions, compiler, matcher, facts, evaluate)
+    report/    Result -> the result model -> table, json, csv, markdown, html, xlsx
+    commands/  batch, budget, diff, validate, init, explain, schema, verify: over the stages
 
-    load (catalog, profile, rules)  ->  compile (compiler)  ->  evaluate (evaluate)  ->  report
-
-    >>> from engine import api
-    >>> result = api.run("profiles/uchinada.yaml", as_of="2026-04-01")
-    >>> print(api.render(result, "table", lang="en"))
+api.py is the front door (``from gapcheck import api``); vocab.py lists every enumeration and
+labels.py every word shown, in Japanese and English; errors.py the errors and exit codes.
 """
 __version__ = "0.1.0"
 TOOL_NAME = "gapcheck"

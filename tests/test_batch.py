@@ -213,7 +213,7 @@ def test_engine_refusal_is_an_engine_error(engine):
             run_session(matcher, _Codec.dumps([dup, dup]), "refuse")
     finally:
         matcher.sessions.pop("refuse", None)
-        from durable import lang as dr
+        from gapcheck.engine.match.durable import dr
         try:
             dr.delete_state(matcher.name, "refuse")
         except Exception:

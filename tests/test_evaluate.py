@@ -165,7 +165,7 @@ def test_table_has_the_columns(engine):
 
 def test_host_background_dispatch_is_disabled(engine):
     """durable_rules' Host thread must never run our actions (it raced with assert_facts)."""
-    from durable import lang as dr
+    from gapcheck.engine.match.durable import dr
 
     rs = dr.get_host().get_ruleset(engine.ruleset.matcher.name)
     assert rs.dispatch() is None and rs.dispatch.__name__ == "_no_background_dispatch"
@@ -241,7 +241,7 @@ def test_a_rule_book_is_compiled_once_per_process(engine):
     """durable_rules ruleset names are process-global: the shipped rules are compiled once per
     process (the default engine is loaded once), and another compilation registers a ruleset of
     its own name instead of clashing with the first."""
-    from durable import lang as dr
+    from gapcheck.engine.match.durable import dr
 
     from gapcheck.engine.api import default_engine
     from gapcheck.engine.match.ruleset import compile

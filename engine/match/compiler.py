@@ -29,13 +29,12 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
-import durable_rules_engine
 import orjson
-from durable import lang as dr
 
 from ..errors import EngineError
 from ..load.models import Rule
 from . import conditions
+from .durable import dr, durable_rules_engine
 
 _names = itertools.count(1)      # durable_rules' ruleset names are process-global: each is new
 
@@ -285,9 +284,9 @@ class _Codec:
 
 def use_fast_json() -> None:
     """Give durable_rules' Python layer the orjson codec (once per process; idempotent)."""
-    import durable.engine
+    from .durable import durable_engine
 
-    durable.engine.json = _Codec
+    durable_engine.json = _Codec
 
 
 def _no_background_dispatch(*_args) -> None:
