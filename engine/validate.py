@@ -20,7 +20,7 @@ from .catalog import CatalogSet
 from .errors import GapcheckError
 from .models import ITEM_STATUSES, Catalog, Item, Profile, _status
 from .profile import check_document
-from .validation import Problem, as_problem, dotted
+from .validation import InvalidInput, Problem, as_problem, dotted
 
 
 def current_items(cat: Catalog, as_of: _dt.date) -> list[Item]:
@@ -175,6 +175,8 @@ def validate_profile(path: str, cs: CatalogSet, as_of: _dt.date | None = None) -
     as_of = as_of or _dt.date.today()
     try:
         doc = yamlio.load(str(path))
+    except InvalidInput as e:          # e.g. every value with a control character
+        return FileReport(str(path), [as_problem(p) for p in e.problems], None)
     except GapcheckError as e:
         return FileReport(str(path), [as_problem(e)], None)
     return validate_document(doc, cs, as_of)

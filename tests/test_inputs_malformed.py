@@ -276,3 +276,55 @@ def test_bad_waiver_file(runner, tmp_path, content, line):
     assert r.exit_code == 2 and "Traceback" not in r.output and "w.yaml" in r.output, r.output
     if line:
         assert f"w.yaml:{line}" in r.output, r.output
+
+
+# A YAML double-quoted value can write any control character as an escape; none may reach an output.
+@pytest.mark.parametrize("escape, code", [
+    ("\\v", "U+000B"), ("\\e", "U+001B"), ("\\0", "U+0000"), ("\\a", "U+0007"), ("\\x7f", "U+007F"),
+    ("\\x85", "U+0085"), ("\\N", "U+0085"), ("\\u0080", "U+0080"), ("\\u009f", "U+009F"), ("\\x1b[31m", "U+001B"),
+])
+def test_control_character_in_a_value_is_refused_at_load(runner, tmp_path, escape, code):
+    text = sub("BS-JUKI: {status: planned, planned: 令和8年度}",
+               f'BS-JUKI: {{status: planned, planned: 令和8年度, department: "住民{escape}課"}}')
+    p = write(tmp_path, "p.yaml", text)
+    for args in (["validate", str(p)], ["run", str(p)], ["run", str(p), "--format", "xlsx", "-o", str(tmp_path / "x.xlsx")],
+                 ["run", str(p), "--format", "html"], ["budget", str(p), "--fy", "R8"]):
+        r = runner.invoke(main, ["--lang", "en", *args])
+        assert r.exit_code == 2, (args, r.output)
+        assert "Traceback" not in r.output and "p.yaml:10:50: " in r.output, r.output
+        assert f"control character ({code})" in r.output, r.output
+        assert "areas.base_systems.items.BS-JUKI.department" in r.output
+        assert "\x1b" not in r.output and "\x0b" not in r.output and "\x85" not in r.output
+    assert not (tmp_path / "x.xlsx").exists()
+    r = runner.invoke(main, ["validate", str(p)])
+    assert r.exit_code == 2 and f"制御文字（{code}）" in r.output
+
+
+def test_control_characters_in_keys_and_lists_every_one_reported(runner, tmp_path):
+    text = BASE.replace('  name: 内灘町', '  name: "内灘\\e町"\n  "na\\u009bme_en": x') + "source: [ok, \"a\\bb\"]\n"
+    p = write(tmp_path, "p.yaml", text)
+    r = runner.invoke(main, ["--lang", "en", "validate", str(p)])
+    assert r.exit_code == 2, r.output
+    assert "p.yaml:3:3: municipality.name: the value contains a control character (U+001B)" in r.output
+    assert "p.yaml:4:3: " in r.output and "the key contains a control character (U+009B)" in r.output
+    assert "source[1]: the value contains a control character (U+0008)" in r.output
+    assert "INVALID (3 errors" in r.output
+
+
+def test_tab_and_line_breaks_are_allowed(runner, tmp_path):
+    text = sub("BS-JUKI: {status: planned, planned: 令和8年度}",
+               'BS-JUKI: {status: planned, planned: 令和8年度, note: "一行目\\n二行目\\r\\n\\t字下げ"}')
+    p = write(tmp_path, "p.yaml", text)
+    r = runner.invoke(main, ["--lang", "en", "run", str(p), "--as-of", "2026-11-23", "--format", "xlsx",
+                             "-o", str(tmp_path / "x.xlsx")])
+    assert r.exit_code == 0, r.output
+
+
+def test_control_character_in_a_waiver_file(runner, tmp_path):
+    from tests.conftest import PROFILES
+
+    w = write(tmp_path, "w.yaml", "waivers:\n  - rule: base_systems.overdue\n    justification: \"ok\\e]0;x\\a\"\n"
+                                  "    approved_by: 課長\n    expires: 令和9年度末\n")
+    r = runner.invoke(main, ["--lang", "en", "run", str(PROFILES / "uchinada.yaml"), "--waivers", str(w)])
+    assert r.exit_code == 2 and "w.yaml:3:5: waivers[0].justification: the value contains a control character" \
+        in r.output, r.output
