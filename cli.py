@@ -49,12 +49,15 @@ def _fail(e: BaseException, ctx: Ctx) -> None:
     if isinstance(e, GapcheckError):
         click.echo(("エラー: " if ctx.lang == "ja" else "error: ") + e.render(ctx.lang), err=True)
         sys.exit(EXIT_USAGE)
+    from engine.errors import printable
+
     if isinstance(e, EngineError):
-        click.echo(("ルールエンジンのエラー: " if ctx.lang == "ja" else "rule engine error: ") + str(e), err=True)
+        click.echo(("ルールエンジンのエラー: " if ctx.lang == "ja" else "rule engine error: ") + printable(str(e)),
+                   err=True)
         if ctx.debug:
             traceback.print_exception(e)
         sys.exit(EXIT_INTERNAL)
-    what = str(e).splitlines()[0][:200] if str(e) else ""
+    what = printable(str(e).splitlines()[0][:200]) if str(e) else ""
     msg = (f"内部エラー（不具合）: {type(e).__name__}: {what}。--debug で詳細を表示します"
            if ctx.lang == "ja" else
            f"internal error (a bug in gapcheck): {type(e).__name__}: {what}. Run with --debug for the traceback")
@@ -197,7 +200,7 @@ def _run_batch(obj, profiles, as_of, fmt, lang, include_passed, fail_on, due_soo
 
     from engine import batch, rollup
     from engine.api import default_engine, resolve_as_of
-    from engine.errors import GapcheckError
+    from engine.errors import GapcheckError, printable
     from engine.models import SEVERITIES
     from engine.output import commit_all, discard, identities, write_atomic
 
@@ -242,8 +245,9 @@ def _run_batch(obj, profiles, as_of, fmt, lang, include_passed, fail_on, due_soo
                     # two profiles with one id would write over each other's output
                     discard(o.staged)
                     o.ok = False
-                    o.error = {"ja": f"{o.path}: id '{o.profile_id}' は {seen_ids[o.profile_id]} と重複しています（スキップ）",
-                               "en": f"{o.path}: id '{o.profile_id}' is also used by {seen_ids[o.profile_id]} (skipped)"}
+                    where, other = printable(o.path), printable(seen_ids[o.profile_id])
+                    o.error = {"ja": f"{where}: id '{o.profile_id}' は {other} と重複しています（スキップ）",
+                               "en": f"{where}: id '{o.profile_id}' is also used by {other} (skipped)"}
                     failed.append(o)
                     click.echo(("エラー（スキップ）: " if lang == "ja" else "error (skipped): ") + o.error[lang], err=True)
                     continue

@@ -147,9 +147,11 @@ def _run_one_inner(path: str) -> Outcome:
     except GapcheckError as e:
         return Outcome(path, False, error={"ja": e.render("ja"), "en": e.render("en")})
     except Exception as e:  # noqa: BLE001 — one profile must not stop a batch; reported, never hidden
-        msg = f"{type(e).__name__}: {e}"
-        return Outcome(path, False, error={"ja": f"{path}: 内部エラー（不具合）: {msg}",
-                                           "en": f"{path}: internal error (a bug in gapcheck): {msg}"})
+        from .errors import printable
+
+        msg, where = printable(f"{type(e).__name__}: {e}"), printable(path)
+        return Outcome(path, False, error={"ja": f"{where}: 内部エラー（不具合）: {msg}",
+                                           "en": f"{where}: internal error (a bug in gapcheck): {msg}"})
 
 
 def run_many(paths: list[str], *, as_of: _dt.date, lang: str, render: Callable, jobs: int = 1,

@@ -17,7 +17,7 @@ from typing import Any, Iterable
 
 from . import jdate, yamlio
 from .catalog import CatalogSet
-from .errors import GapcheckError
+from .errors import GapcheckError, printable
 from .models import ITEM_STATUSES, Catalog, Item, Profile, _status
 from .profile import check_document
 from .validation import InvalidInput, Problem, as_problem, dotted
@@ -212,12 +212,13 @@ def render_text(reports: list[FileReport], lang: str = "ja", verbose: bool = Fal
     lines: list[str] = []
     for r in reports:
         ne, nw = len(r.errors), len(r.warnings)
+        file = printable(r.file)
         if r.valid:
-            head = (f"{r.file}: 妥当です（警告 {nw}件）" if ja else
-                    f"{r.file}: valid ({nw} warning{'s' if nw != 1 else ''})")
+            head = (f"{file}: 妥当です（警告 {nw}件）" if ja else
+                    f"{file}: valid ({nw} warning{'s' if nw != 1 else ''})")
         else:
-            head = (f"{r.file}: 不正です（エラー {ne}件、警告 {nw}件）" if ja else
-                    f"{r.file}: INVALID ({ne} error{'s' if ne != 1 else ''}, {nw} warning{'s' if nw != 1 else ''})")
+            head = (f"{file}: 不正です（エラー {ne}件、警告 {nw}件）" if ja else
+                    f"{file}: INVALID ({ne} error{'s' if ne != 1 else ''}, {nw} warning{'s' if nw != 1 else ''})")
         lines.append(head)
         for p in r.problems:
             word = ("警告" if ja else "warning") if p.warning else ("エラー" if ja else "error")

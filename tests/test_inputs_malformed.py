@@ -328,3 +328,53 @@ def test_control_character_in_a_waiver_file(runner, tmp_path):
     r = runner.invoke(main, ["--lang", "en", "run", str(PROFILES / "uchinada.yaml"), "--waivers", str(w)])
     assert r.exit_code == 2 and "w.yaml:3:5: waivers[0].justification: the value contains a control character" \
         in r.output, r.output
+
+
+# --- terminal escapes: whatever the user wrote (a value, a key, a file name) is shown escaped in errors
+
+OWNED = "\x1b]0;OWNED\x07"          # sets the terminal's title; then \x1b[2J would clear the screen
+
+
+def _no_raw_controls(text):
+    return not any(c in text for c in "\x1b\x07\x9b\x0b")
+
+
+def test_error_rendering_escapes_control_characters():
+    from engine.errors import GapcheckError
+    from engine.validation import InvalidInput, Problem
+
+    e = GapcheckError(f"unknown area '{OWNED}'", f"分野 '{OWNED}' はありません", file=f"p{OWNED}.yaml", line=3,
+                      path=f"areas.{OWNED}", hint_en="did you mean x?\x9b2J", hint_ja="x\x1b[2J")
+    for lang in ("en", "ja"):
+        text = e.render(lang)
+        assert _no_raw_controls(text) and "\\x1b]0;OWNED\\x07" in text, text
+        assert text.startswith("p\\x1b]0;OWNED\\x07.yaml:3: areas.\\x1b]0;OWNED\\x07: ")
+    assert e.render("en").endswith("\n  → did you mean x?\\x9b2J")
+    p = Problem("bad", found=OWNED, expected_en=f"one of {OWNED}", file="a\nb.yaml")
+    text = InvalidInput([p]).render("en")
+    assert _no_raw_controls(text) and "a\\nb.yaml: bad" in text and "expected: one of \\x1b" in text
+
+
+def test_profile_id_with_an_escape_sequence(runner, tmp_path):
+    p = write(tmp_path, "p.yaml", sub("id: testtown", 'id: "\\e]0;OWNED\\a"'))
+    for args in (["run", str(p)], ["validate", str(p)], ["run", str(p), str(p), "--output-dir", str(tmp_path / "o")]):
+        for lang in ("en", "ja"):
+            r = runner.invoke(main, ["--lang", lang, *args])
+            assert r.exit_code == 2, r.output
+            assert _no_raw_controls(r.output) and "'\\x1b]0;OWNED\\x07'" in r.output, r.output
+
+
+def test_file_name_with_an_escape_sequence(runner, tmp_path):
+    bad = write(tmp_path, f"town{OWNED}.yaml", sub("id: testtown", "id: Test Town"))
+    good = write(tmp_path, "good.yaml", BASE)
+    missing = tmp_path / f"gone{OWNED}.yaml"
+    shown = "town\\x1b]0;OWNED\\x07.yaml"
+    cases = [(["run", str(bad)], 2, shown), (["validate", str(bad)], 2, shown), (["run", str(missing)], 2, "gone\\x1b"),
+             (["run", str(bad), str(good), "--as-of", "2026-11-23"], 4, shown),
+             (["run", str(good), "--waivers", str(missing)], 2, "gone\\x1b"),
+             (["diff", str(missing), str(missing)], 2, "gone\\x1b")]
+    for args, code, words in cases:
+        for lang in ("en", "ja"):
+            r = runner.invoke(main, ["--lang", lang, *args])
+            assert r.exit_code == code, (args, r.output)
+            assert _no_raw_controls(r.output) and words in r.output, (args, r.output)
