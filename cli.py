@@ -270,8 +270,17 @@ def _run_batch(obj, profiles, as_of, fmt, lang, include_passed, fail_on, due_soo
         Path(summary_path).suffix.lower() if summary_path else "", "table")
     link = None
     if out_dir and sfmt == "html":
+        from urllib.parse import quote
+
         base = Path(summary_path).parent if summary_path else Path(".")
-        link = os.path.relpath(out_dir, base).replace(os.sep, "/") + "/{id}" + ext
+        try:
+            rel = os.path.relpath(out_dir, base)
+        except ValueError:          # Windows: another drive, no relative link: the cells are not linked
+            rel = None
+        if rel is not None:
+            # each folder name percent-encoded: a link relative to the page, never a scheme
+            # ('javascript:' becomes 'javascript%3A'), and no { } left for str.format
+            link = "/".join(quote(seg, safe="") for seg in rel.split(os.sep)) + "/{id}" + ext
     text = rollup.render_html(matrix, lang, link) if sfmt == "html" else rollup.RENDERERS[sfmt](matrix, lang)
     if summary_path:
         write_atomic(summary_path, text, input_ids)

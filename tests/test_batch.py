@@ -77,6 +77,47 @@ def test_summary_matrix_and_heat_map(runner, tmp_path):
     assert uchi["worst"]["base_systems"] == "overdue" and uchi["areas"]["base_systems"]["unassessed"] == 3
 
 
+@pytest.mark.parametrize("folder", ["javascript:alert(document.domain)", "out {x} 100% (a)#b?c"])
+def test_heat_map_has_a_csp_and_only_relative_file_links(runner, tmp_path, folder):
+    import base64
+    import hashlib
+    import re
+    from urllib.parse import unquote
+
+    out = tmp_path / folder
+    r = runner.invoke(main, ["run", str(PROFILES), "--as-of", AS_OF, "--output-dir", str(out),
+                             "--summary", str(tmp_path / "map.html"), "--jobs", "1"])
+    assert r.exit_code == 0, r.output
+    page = (tmp_path / "map.html").read_text(encoding="utf-8")
+    csp = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">', page).group(1)
+    assert "default-src 'none'" in csp and "base-uri 'none'" in csp and "form-action 'none'" in csp
+    style = re.search(r"<style>(.*?)</style>", page, re.S).group(1)
+    assert f"style-src 'sha256-{base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()}'" in csp
+    assert "script" not in csp and "<script" not in page and " style=" not in page   # inline styles would be blocked
+    hrefs = re.findall(r'href="([^"]*)"', page)
+    assert len(hrefs) == 5 * 6
+    for h in hrefs:
+        path, _, area = h.partition("#")
+        assert not re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", h) and not h.startswith("/"), h
+        assert (tmp_path / unquote(path)).is_file() and area in ("base_systems", "online_procedures",
+                                                                   "analog_regulations", "elqr_levies",
+                                                                   "security", "dx_plan"), h
+    assert 'class="c s-overdue" data-worst="overdue"' in page
+
+
+def test_heat_map_neutralises_links_given_by_a_library_caller():
+    from engine import batch, rollup
+
+    o = batch.Outcome("p.yaml", True, profile_id="uchinada", name="内灘町", code="173657", prefecture="石川県",
+                      counts={"dx_plan": {"gap": 1}})
+    m = batch.Matrix(["dx_plan"], [o], [])
+    for link, want in [("javascript:alert(1)//{id}.json", 'href="javascript%3Aalert%281%29//uchinada.json#dx_plan"'),
+                       ("//evil.invalid/{id}", 'href=".///evil.invalid/uchinada#dx_plan"'),
+                       ("JaVaScRiPt:{id}", 'href="JaVaScRiPt%3Auchinada#dx_plan"')]:
+        page = rollup.render_html(m, "en", link)
+        assert want in page, page
+
+
 def test_floor_agrees_with_engine(fifty, engine):
     """The benchmark's plain-Python matcher and durable_rules give identical findings."""
     import datetime
