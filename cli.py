@@ -217,6 +217,22 @@ def _run_batch(obj, profiles, as_of, fmt, lang, include_passed, fail_on, due_soo
     if not out_dir and per_fmt != "json":
         raise GapcheckError(f"a batch writes --format {per_fmt} only into --output-dir (stdout gets JSON Lines)",
                             f"複数件の --format {per_fmt} 出力には --output-dir が必要です（標準出力は JSON Lines）")
+    if out_dir and summary_path:
+        # the summary may not take the place of a profile's output (OUT/<id><ext>): the ids are
+        # known only once the profiles are read, so any name an id could have is refused
+        import re
+
+        sp, sext = Path(summary_path), EXTENSIONS.get(per_fmt, "." + per_fmt)
+        stem = sp.name[:-len(sext)].lower() if sp.name.lower().endswith(sext) else None
+        if (stem and re.fullmatch(r"[a-z0-9][a-z0-9_-]*", stem)
+                and os.path.normcase(os.path.realpath(sp.parent)) == os.path.normcase(os.path.realpath(out_dir))):
+            raise GapcheckError(
+                f"--summary {summary_path} has the name of a profile's findings in --output-dir (those of a "
+                f"profile with id '{stem}'): one would replace the other",
+                f"--summary {summary_path} は、id '{stem}' のプロファイルの指摘事項を --output-dir に書き出すファイルと"
+                "同じです（一方が他方を上書きします）",
+                hint_en=f"write the summary outside --output-dir, or give it a name no id can have, e.g. _summary{sext}",
+                hint_ja=f"集計は --output-dir の外に書き出すか、id にならない名前（例: _summary{sext}）にしてください")
     if out_dir:
         try:
             out_dir.mkdir(parents=True, exist_ok=True)

@@ -118,6 +118,25 @@ def test_heat_map_neutralises_links_given_by_a_library_caller():
         assert want in page, page
 
 
+@pytest.mark.parametrize("name", ["uchinada.json", "UCHINADA.JSON", "other-town.json"])
+def test_summary_in_place_of_a_profiles_output_is_refused_before_running(runner, tmp_path, name):
+    out = tmp_path / "OUT"
+    r = runner.invoke(main, ["--lang", "en", "run", str(PROFILES), "--as-of", AS_OF, "--jobs", "1",
+                             "--output-dir", str(out), "--summary", str(out / name)])
+    assert r.exit_code == 2 and "has the name of a profile's findings in --output-dir" in r.output, r.output
+    assert "_summary.json" in r.output and "Traceback" not in r.output
+    assert not out.exists()                       # nothing ran, nothing was written
+    r = runner.invoke(main, ["run", str(PROFILES), "--as-of", AS_OF, "--jobs", "1",
+                             "--output-dir", str(out), "--summary", str(out / name)])
+    assert r.exit_code == 2 and "上書き" in r.output
+    # a name no id can have, or another extension, is fine
+    r = runner.invoke(main, ["run", str(PROFILES), "--as-of", AS_OF, "--jobs", "1",
+                             "--output-dir", str(out), "--summary", str(out / "_summary.json")])
+    assert r.exit_code == 0, r.output
+    assert json.loads((out / "uchinada.json").read_text("utf-8"))["findings"]
+    assert "prefectures" in json.loads((out / "_summary.json").read_text("utf-8"))
+
+
 def test_floor_agrees_with_engine(fifty, engine):
     """The benchmark's plain-Python matcher and durable_rules give identical findings."""
     import datetime
