@@ -267,10 +267,23 @@ def _run_batch(obj, profiles, as_of, fmt, lang, include_passed, fail_on, due_soo
                     failed.append(o)
                     click.echo(("エラー（スキップ）: " if lang == "ja" else "error (skipped): ") + o.error[lang], err=True)
                     continue
+                target = out_dir / f"{o.profile_id}{ext}" if out_dir else None
+                if target is not None and target.is_dir():
+                    # that one output cannot be written: skipped like an invalid profile, the rest go on
+                    discard(o.staged)
+                    o.ok = False
+                    where, there = printable(o.path), printable(str(target))
+                    o.error = {"ja": f"{where}: 出力先 {there} がフォルダのため書き出せません（スキップ）。"
+                                     "フォルダを移動するか削除してください",
+                               "en": f"{where}: its output {there} is a folder, so it cannot be written (skipped); "
+                                     "move or remove the folder"}
+                    failed.append(o)
+                    click.echo(("エラー（スキップ）: " if lang == "ja" else "error (skipped): ") + o.error[lang], err=True)
+                    continue
                 seen_ids[o.profile_id] = o.path
                 ok_rows.append(o)
                 if out_dir:
-                    staged.append((o.staged, out_dir / f"{o.profile_id}{ext}"))
+                    staged.append((o.staged, target))
                     if len(staged) >= COMMIT_EVERY:
                         commit_all(staged, input_ids)
                 else:

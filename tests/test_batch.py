@@ -137,6 +137,22 @@ def test_summary_in_place_of_a_profiles_output_is_refused_before_running(runner,
     assert "prefectures" in json.loads((out / "_summary.json").read_text("utf-8"))
 
 
+def test_output_that_is_a_folder_skips_that_profile_and_the_batch_goes_on(runner, tmp_path):
+    out = tmp_path / "OUT"
+    (out / "hakusan.json").mkdir(parents=True)          # 白山市 sorts between the others
+    r = runner.invoke(main, ["--lang", "en", "run", str(PROFILES), "--as-of", AS_OF, "--jobs", "1",
+                             "--output-dir", str(out), "--summary", str(tmp_path / "s.json")])
+    assert r.exit_code == 4, r.output
+    assert "hakusan.yaml: its output" in r.output and "is a folder" in r.output and "Traceback" not in r.output
+    assert (out / "hakusan.json").is_dir()
+    for m in ("choda", "kaga", "tomisato", "uchinada"):
+        assert json.loads((out / f"{m}.json").read_text("utf-8"))["findings"], m
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]       # no staged file left
+    summary = json.loads((tmp_path / "s.json").read_text("utf-8"))
+    assert [f["path"] for f in summary["failed"]] == [str(PROFILES / "hakusan.yaml")]
+    assert sum(len(p["municipalities"]) for p in summary["prefectures"]) == 4
+
+
 def test_floor_agrees_with_engine(fifty, engine):
     """The benchmark's plain-Python matcher and durable_rules give identical findings."""
     import datetime
