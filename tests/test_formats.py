@@ -335,6 +335,13 @@ def test_diff_markdown_escapes_file_names(tmp_path):
     assert "![](http" not in out and "[x](javascript" not in out and "\\!\\[\\]\\(http\\://" in out
 
 
+def test_html_script_survives_a_malformed_escape_in_the_address():
+    """Without a browser: the address is decoded inside try (URIError on %E0%A4%A), the raw text kept."""
+    from engine.formats.html import JS
+
+    assert JS.count("decodeURIComponent(") == 1 and "try{v=decodeURIComponent(raw);}catch(e){v=raw;}" in JS
+
+
 def test_json_names_every_input_with_its_hash(models):
     d = models["uchinada", "en"]
     kinds = [i["kind"] for i in d["inputs"]]
