@@ -86,6 +86,11 @@ CASES = {
     "profile_version_2": ("profile_version: 2\n" + BASE, 1, ["1"]),
     "id_upper_case": (sub("id: testtown", "id: TestTown"), 1, ["lower-case"]),
     "id_fullwidth_space": (sub("id: testtown", "id: ｔｅｓｔ　ｔｏｗｎ"), 1, ["lower-case"]),
+    "id_windows_con": (sub("id: testtown", "id: con"), 1, ["Windows reserves", "con.json", "con-town"]),
+    "id_windows_nul_fullwidth": (sub("id: testtown", "id: ｎｕｌ"), 1, ["Windows reserves"]),
+    "id_windows_com9": (sub("id: testtown", "id: com9"), 1, ["Windows reserves"]),
+    "id_windows_lpt1": (sub("id: testtown", "id: lpt1"), 1, ["Windows reserves"]),
+    "id_300_characters": (sub("id: testtown", "id: " + "a" * 300), 1, ["300 characters", "at most 64"]),
     # --- dates
     "as_of_words": (sub("as_of: 2025-04-01", "as_of: someday"), 6, ["date"]),
     "as_of_impossible": (sub("as_of: 2025-04-01", "as_of: 2025-02-30"), 6, ["real day"]),
@@ -378,3 +383,33 @@ def test_file_name_with_an_escape_sequence(runner, tmp_path):
             r = runner.invoke(main, ["--lang", lang, *args])
             assert r.exit_code == code, (args, r.output)
             assert _no_raw_controls(r.output) and words in r.output, (args, r.output)
+
+
+@pytest.mark.parametrize("pid, ok", [("con", False), ("aux", False), ("prn", False), ("com1", False),
+                                     ("com0", True), ("lpt10", True), ("console", True), ("nul-town", True),
+                                     ("a" * 64, True), ("a" * 65, False)])
+def test_profile_id_reserved_names_and_length(runner, tmp_path, pid, ok):
+    p = write(tmp_path, "p.yaml", sub("id: testtown", f"id: {pid}"))
+    r = runner.invoke(main, ["validate", str(p), "--as-of", "2026-04-01"])
+    assert (r.exit_code == 0) == ok, r.output
+    if not ok:
+        assert "p.yaml:1:1: id: " in r.output and ("Windows" in r.output or "64 文字以内" in r.output), r.output
+    # the schema (docs/schema/profile.schema.json, generated) says the same
+    jsonschema = pytest.importorskip("jsonschema")
+    import json
+
+    from tests.conftest import ROOT
+
+    schema = json.loads((ROOT / "docs" / "schema" / "profile.schema.json").read_text(encoding="utf-8"))
+    assert jsonschema.Draft202012Validator(schema["properties"]["id"]).is_valid(pid) == ok
+
+
+def test_init_refuses_reserved_and_long_ids(runner):
+    r = runner.invoke(main, ["--lang", "en", "init", "--name", "町", "--code", "173657", "--id", "nul"])
+    assert r.exit_code == 2 and "--id: 'nul' cannot be a profile id: Windows reserves" in r.output
+    r = runner.invoke(main, ["init", "--name", "町", "--code", "173657", "--id", "x" * 65])
+    assert r.exit_code == 2 and "64 文字以内" in r.output
+    r = runner.invoke(main, ["init", "--name", "町", "--code", "173657", "--name-en", "Con"])
+    assert r.exit_code == 0 and "\nid: m173657 " in r.output
+    r = runner.invoke(main, ["init", "--name", "町", "--code", "173657", "--name-en", "Long " * 30])
+    assert r.exit_code == 0 and "\nid: " + "-".join(["long"] * 13) + " " in r.output
