@@ -311,6 +311,14 @@ def _head(d: dict[str, Any], lang: str) -> list[str]:
 def render(d: dict[str, Any], fmt: str, lang: str) -> str:
     if fmt == "json":
         return json.dumps(d, ensure_ascii=False, indent=2) + "\n"
+    from .errors import printable
+
+    # Everything shown comes from the two files (IDs, names, messages) or their names: a control
+    # character in them is shown escaped, line by line, so that it cannot drive a terminal.
+    return "\n".join(printable(line) for line in _render_text(d, fmt, lang).split("\n"))
+
+
+def _render_text(d: dict[str, Any], fmt: str, lang: str) -> str:
     L = DL[lang]
     sections = _rows(d, lang)
     if fmt == "markdown":

@@ -215,3 +215,20 @@ def test_deep_nesting_exit_2(runner, tmp_path):
     deep = write(tmp_path, "deep.json", '{"schema_version": "1.0", "findings": ' + "[" * 100_000 + "]" * 100_000 + "}")
     r = runner.invoke(main, ["--lang", "en", "diff", str(good), str(deep)])
     assert r.exit_code == 2 and "deep.json: the JSON is nested too deeply" in r.output, r.output
+
+
+def test_control_characters_from_the_files_are_shown_escaped(runner, tmp_path):
+    good = run_json(runner, tmp_path, "2026-11-23", "good.json")
+    d = json.loads(good.read_text("utf-8"))
+    d["profile"]["id"] = "x\x1b]0;OWNED\x07"
+    d["findings"][0]["requirement_name"] = "name\x1b[2J\rfake"
+    d["findings"][0]["status"] = "gap\x9b31m"
+    other = write(tmp_path, "o\x1b[31m.json", json.dumps(d))
+    for fmt in ("table", "markdown"):
+        r = runner.invoke(main, ["--lang", "en", "diff", str(good), str(other), "--format", fmt])
+        assert r.exit_code == 0, r.output
+        assert not any(c in r.output for c in "\x1b\x07\x9b\r"), r.output
+        assert "OWNED\\x07" in r.output and "o\\x1b" in r.output and "31m.json" in r.output
+        assert "gap\\x9b31m" in r.output
+    r = runner.invoke(main, ["diff", str(good), str(other), "--format", "json"])
+    assert json.loads(r.output)["new"]["profile"] == "x\x1b]0;OWNED\x07"      # JSON keeps the value
