@@ -413,3 +413,21 @@ def test_init_refuses_reserved_and_long_ids(runner):
     assert r.exit_code == 0 and "\nid: m173657 " in r.output
     r = runner.invoke(main, ["init", "--name", "町", "--code", "173657", "--name-en", "Long " * 30])
     assert r.exit_code == 0 and "\nid: " + "-".join(["long"] * 13) + " " in r.output
+
+
+def test_file_names_with_control_characters_in_outputs(runner, tmp_path):
+    """File names are the one thing left that can carry a control character into an output."""
+    from tests.conftest import PROFILES, ROOT
+
+    prof = write(tmp_path, "u\x0bx.yaml", (PROFILES / "uchinada.yaml").read_bytes())
+    waivers = write(tmp_path, f"w{OWNED}.yaml", (ROOT / "profiles" / "waivers" / "uchinada.waivers.yaml").read_bytes())
+    x = tmp_path / "x.xlsx"
+    r = runner.invoke(main, ["run", str(prof), "--as-of", "2026-11-23", "--format", "xlsx", "-o", str(x)])
+    assert r.exit_code == 0, r.output                    # openpyxl refuses \x0b in a cell
+    import openpyxl
+
+    cells = [c.value for ws in openpyxl.load_workbook(x) for row in ws.iter_rows() for c in row if c.value]
+    assert any("u\\x0bx.yaml" in str(v) for v in cells)
+    r = runner.invoke(main, ["--lang", "en", "run", str(prof), "--as-of", "2026-11-23", "--waivers", str(waivers)])
+    assert r.exit_code == 0 and "Waivers " in r.output and _no_raw_controls(r.output), r.output
+    assert "w\\x1b]0;OWNED\\x07.yaml" in r.output
