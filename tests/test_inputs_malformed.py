@@ -431,3 +431,5 @@ def test_file_names_with_control_characters_in_outputs(runner, tmp_path):
     r = runner.invoke(main, ["--lang", "en", "run", str(prof), "--as-of", "2026-11-23", "--waivers", str(waivers)])
     assert r.exit_code == 0 and "Waivers " in r.output and _no_raw_controls(r.output), r.output
     assert "w\\x1b]0;OWNED\\x07.yaml" in r.output
+    r = runner.invoke(main, ["run", str(prof), "--as-of", "2026-11-23", "--waivers", str(waivers), "--format", "markdown"])
+    assert r.exit_code == 0 and _no_raw_controls(r.output) and "u\\x0bx.yaml" in r.output, r.output

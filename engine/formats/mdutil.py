@@ -11,16 +11,20 @@ from urllib.parse import quote
 _MD_SPECIAL = re.compile(r"([\\`\[\]()!])")
 # GitHub's autolinks (http://…, https://…, ftp://…, www.…) are cut by an escape that does not show.
 _AUTOLINK = re.compile(r"(?i)(?<=[a-z0-9+.-]):(?=//)|(?<![a-z0-9])(www)\.")
+# control characters (only a file name can still carry one) as \x1b, as in error messages
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def esc(v: Any) -> str:
     """Text as markdown shows it, never markup: HTML-significant characters as entities (no raw
-    HTML gets in), link, image and code syntax escaped, autolinks cut, line breaks as <br>."""
+    HTML gets in), link, image and code syntax escaped, autolinks cut, control characters as
+    \\x1b, line breaks as <br>."""
     if v is None:
         return ""
     s = str(v).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     s = _MD_SPECIAL.sub(r"\\\1", s)
     s = _AUTOLINK.sub(lambda m: m.group(1) + "\\." if m.group(1) else "\\:", s)
+    s = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", s)
     return s.replace("\r\n", "<br>").replace("\n", "<br>").replace("\r", "<br>")
 
 
