@@ -285,8 +285,8 @@ HOSTILE = ["[x](javascript:alert(1))", "![](http://tracker.invalid/p.gif)", "<im
 
 
 def _md_links(text):
-    """(links, images) as a CommonMark / GitHub renderer would find them: cmarkgfm when it is
-    installed, else a check of the source: no unescaped [ ] ( ) ! ` and no ://, www. left uncut."""
+    """(link targets, images) as GitHub's renderer finds them, when cmarkgfm (GitHub's cmark) is
+    installed; None otherwise (the test's checks of the Markdown source run either way)."""
     try:
         import cmarkgfm
     except ImportError:
