@@ -46,12 +46,15 @@ def _fail(e: BaseException, ctx: Ctx) -> None:
     if isinstance(e, GapcheckError):
         click.echo(("エラー: " if ctx.lang == "ja" else "error: ") + e.render(ctx.lang), err=True)
         sys.exit(EXIT_USAGE)
+    from .engine.errors import printable
+
     if isinstance(e, EngineError):
-        click.echo(("ルールエンジンのエラー: " if ctx.lang == "ja" else "rule engine error: ") + str(e), err=True)
+        click.echo(("ルールエンジンのエラー: " if ctx.lang == "ja" else "rule engine error: ") + printable(str(e)),
+                   err=True)
         if ctx.debug:
             traceback.print_exception(e)
         sys.exit(EXIT_INTERNAL)
-    what = str(e).splitlines()[0][:200] if str(e) else ""
+    what = printable(str(e).splitlines()[0][:200]) if str(e) else ""
     msg = (f"内部エラー（不具合）: {type(e).__name__}: {what}。--debug で詳細を表示します"
            if ctx.lang == "ja" else
            f"internal error (a bug in gapcheck): {type(e).__name__}: {what}. Run with --debug for the traceback")

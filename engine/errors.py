@@ -5,11 +5,26 @@ what would be right, in Japanese and English.
 """
 from __future__ import annotations
 
+import re
+
 EXIT_OK = 0
 EXIT_FINDINGS = 1      # --fail-on threshold reached
 EXIT_USAGE = 2         # bad input or usage
 EXIT_INTERNAL = 3      # a bug in gapcheck (or an engine error): never looks like success
 EXIT_PARTIAL = 4       # batch: some profiles were invalid and skipped, the others ran
+
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f]")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str) -> str:
+    """Text safe to show on a terminal: every control character (C0, DEL, C1; an ESC that would
+    start a terminal escape sequence, a line break that would fake a line) written as Python
+    writes it in a repr, e.g. \\x1b, \\n. Error messages quote what the user wrote and file names."""
+    if not _UNPRINTABLE.search(text):
+        return text
+    return _UNPRINTABLE.sub(lambda m: _ESCAPES.get(m.group(), f"\\x{ord(m.group()):02x}"), text)
 
 
 class GapcheckError(Exception):
@@ -39,18 +54,19 @@ class GapcheckError(Exception):
         return loc
 
     def render(self, lang: str = "en") -> str:
-        msg = self.ja if lang == "ja" else self.en
+        # every part may quote user input (a file name, a key, a value): shown escaped
+        msg = printable(self.ja if lang == "ja" else self.en)
         hint = self.hint_ja if lang == "ja" else self.hint_en
         parts = []
-        loc = self.location()
+        loc = printable(self.location())
         if loc:
             parts.append(loc)
         if self.path:
-            parts.append(self.path)
+            parts.append(printable(self.path))
         head = ": ".join(parts)
         text = f"{head}: {msg}" if head else msg
         if hint:
-            text += ("\n  → " + hint)
+            text += ("\n  → " + printable(hint))
         return text
 
 

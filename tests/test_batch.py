@@ -77,6 +77,83 @@ def test_summary_matrix_and_heat_map(runner, tmp_path):
     assert uchi["worst"]["base_systems"] == "overdue" and uchi["areas"]["base_systems"]["unassessed"] == 3
 
 
+@pytest.mark.parametrize("folder", ["javascript:alert(document.domain)", "out {x} 100% (a)#b?c"])
+def test_heat_map_has_a_csp_and_only_relative_file_links(runner, tmp_path, folder):
+    import base64
+    import hashlib
+    import re
+    from urllib.parse import unquote
+
+    out = tmp_path / folder
+    r = runner.invoke(main, ["run", str(PROFILES), "--as-of", AS_OF, "--output-dir", str(out),
+                             "--summary", str(tmp_path / "map.html"), "--jobs", "1"])
+    assert r.exit_code == 0, r.output
+    page = (tmp_path / "map.html").read_text(encoding="utf-8")
+    csp = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">', page).group(1)
+    assert "default-src 'none'" in csp and "base-uri 'none'" in csp and "form-action 'none'" in csp
+    style = re.search(r"<style>(.*?)</style>", page, re.S).group(1)
+    assert f"style-src 'sha256-{base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()}'" in csp
+    assert "script" not in csp and "<script" not in page and " style=" not in page   # inline styles would be blocked
+    hrefs = re.findall(r'href="([^"]*)"', page)
+    assert len(hrefs) == 5 * 6
+    for h in hrefs:
+        path, _, area = h.partition("#")
+        assert not re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", h) and not h.startswith("/"), h
+        assert (tmp_path / unquote(path)).is_file() and area in ("base_systems", "online_procedures",
+                                                                   "analog_regulations", "elqr_levies",
+                                                                   "security", "dx_plan"), h
+    assert 'class="c s-overdue" data-worst="overdue"' in page
+
+
+def test_heat_map_neutralises_links_given_by_a_library_caller():
+    from gapcheck.engine.commands import batch
+    from gapcheck.engine.commands import rollup
+
+    o = batch.Outcome("p.yaml", True, profile_id="uchinada", name="内灘町", code="173657", prefecture="石川県",
+                      counts={"dx_plan": {"gap": 1}})
+    m = batch.Matrix(["dx_plan"], [o], [])
+    for link, want in [("javascript:alert(1)//{id}.json", 'href="javascript%3Aalert%281%29//uchinada.json#dx_plan"'),
+                       ("//evil.invalid/{id}", 'href=".///evil.invalid/uchinada#dx_plan"'),
+                       ("JaVaScRiPt:{id}", 'href="JaVaScRiPt%3Auchinada#dx_plan"')]:
+        page = rollup.render_html(m, "en", link)
+        assert want in page, page
+
+
+@pytest.mark.parametrize("name", ["uchinada.json", "UCHINADA.JSON", "other-town.json"])
+def test_summary_in_place_of_a_profiles_output_is_refused_before_running(runner, tmp_path, name):
+    out = tmp_path / "OUT"
+    r = runner.invoke(main, ["--lang", "en", "run", str(PROFILES), "--as-of", AS_OF, "--jobs", "1",
+                             "--output-dir", str(out), "--summary", str(out / name)])
+    assert r.exit_code == 2 and "has the name of a profile's findings in --output-dir" in r.output, r.output
+    assert "_summary.json" in r.output and "Traceback" not in r.output
+    assert not out.exists()                       # nothing ran, nothing was written
+    r = runner.invoke(main, ["run", str(PROFILES), "--as-of", AS_OF, "--jobs", "1",
+                             "--output-dir", str(out), "--summary", str(out / name)])
+    assert r.exit_code == 2 and "上書き" in r.output
+    # a name no id can have, or another extension, is fine
+    r = runner.invoke(main, ["run", str(PROFILES), "--as-of", AS_OF, "--jobs", "1",
+                             "--output-dir", str(out), "--summary", str(out / "_summary.json")])
+    assert r.exit_code == 0, r.output
+    assert json.loads((out / "uchinada.json").read_text("utf-8"))["findings"]
+    assert "prefectures" in json.loads((out / "_summary.json").read_text("utf-8"))
+
+
+def test_output_that_is_a_folder_skips_that_profile_and_the_batch_goes_on(runner, tmp_path):
+    out = tmp_path / "OUT"
+    (out / "hakusan.json").mkdir(parents=True)          # 白山市 sorts between the others
+    r = runner.invoke(main, ["--lang", "en", "run", str(PROFILES), "--as-of", AS_OF, "--jobs", "1",
+                             "--output-dir", str(out), "--summary", str(tmp_path / "s.json")])
+    assert r.exit_code == 4, r.output
+    assert "hakusan.yaml: its output" in r.output and "is a folder" in r.output and "Traceback" not in r.output
+    assert (out / "hakusan.json").is_dir()
+    for m in ("choda", "kaga", "tomisato", "uchinada"):
+        assert json.loads((out / f"{m}.json").read_text("utf-8"))["findings"], m
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]       # no staged file left
+    summary = json.loads((tmp_path / "s.json").read_text("utf-8"))
+    assert [f["path"] for f in summary["failed"]] == [str(PROFILES / "hakusan.yaml")]
+    assert sum(len(p["municipalities"]) for p in summary["prefectures"]) == 4
+
+
 def test_floor_agrees_with_engine(fifty, engine):
     """The benchmark's plain-Python matcher and durable_rules give identical findings."""
     import datetime

@@ -140,3 +140,96 @@ def test_help_documents_diff_exit_codes(runner):
     for code in ("0", "1", "2", "3"):
         assert f"  {code}  " in r.output
     assert "--exit-code" in r.output
+
+
+def _diff_exit(tmp_path, *args, timeout=30):
+    """gapcheck diff in a child process, so that a read that blocks fails the test instead of hanging it."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    p = subprocess.run([sys.executable, "-m", "gapcheck", "--lang", "en", "diff", *map(str, args)],
+                       capture_output=True, text=True, timeout=timeout, cwd=tmp_path)
+    return p.returncode, p.stdout + p.stderr
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="no named pipes here")
+def test_fifo_and_device_are_refused_without_blocking(runner, tmp_path):
+    import os
+
+    good = run_json(runner, tmp_path, "2026-11-23", "good.json")
+    fifo = tmp_path / "f"
+    os.mkfifo(fifo)
+    code, out = _diff_exit(tmp_path, fifo, fifo)
+    assert code == 2 and "named pipe (FIFO)" in out and "Traceback" not in out, out
+    code, out = _diff_exit(tmp_path, "/dev/zero", good)           # would otherwise read without end
+    assert code == 2 and "/dev/zero: this is a device" in out, out
+    code, out = _diff_exit(tmp_path, good, tmp_path)
+    assert code == 2 and "directory" in out, out
+
+
+def test_size_limit_before_and_while_reading(runner, tmp_path, monkeypatch):
+    import os
+
+    good = run_json(runner, tmp_path, "2026-11-23", "good.json")
+    assert diff.MAX_BYTES == 256 * 1024 * 1024
+    monkeypatch.setattr(diff, "MAX_BYTES", 1000)
+    r = runner.invoke(main, ["--lang", "en", "diff", str(good), str(good)])
+    assert r.exit_code == 2 and "good.json: the file is" in r.output and "the limit is 1,000" in r.output
+    # a file whose size the stat does not tell (as /proc's): the limit holds while reading
+    proc = "/proc/self/status"
+    if os.path.exists(proc) and os.stat(proc).st_size == 0:
+        monkeypatch.setattr(diff, "MAX_BYTES", 10)
+        r = runner.invoke(main, ["--lang", "en", "diff", proc, str(good)])
+        assert r.exit_code == 2 and "more than 10 bytes" in r.output, r.output
+
+
+@pytest.mark.parametrize("change, path, words", [
+    (lambda d: d["findings"][0].update(status=["overdue"]), "findings[0].status", "status is a list; a string"),
+    (lambda d: d["findings"][1].update(id={"a": 1}), "findings[1].id", "id is an object; a string"),
+    (lambda d: d["findings"][2].update(deadline=20260331), "findings[2].deadline", "a string or null"),
+    (lambda d: d["findings"][0].update(waiver=[1]), "findings[0].waiver", "an object or null"),
+    (lambda d: d["findings"][0].update(waiver={"ref": {"x": [1]}}), "findings[0].waiver.ref", "ref is an object"),
+    (lambda d: d["findings"][0].update(requirement_name=True), "findings[0].requirement_name", "true or false"),
+    (lambda d: d.update(profile=["uchinada"]), "profile", "profile is a list"),
+    (lambda d: d["profile"].update(id=7), "profile.id", "id is a number"),
+    (lambda d: d.update(catalogs={"dx_plan": "2025"}), "catalogs.dx_plan", "dx_plan is a string; an object"),
+    (lambda d: d.update(schema_version=1.0), "schema_version", "unsupported schema_version"),
+    (lambda d: d.update(findings=[1]), "findings[0]", "finding 0 is not an object"),
+])
+def test_right_keys_wrong_types_exit_2_with_the_json_path(runner, tmp_path, change, path, words):
+    good = run_json(runner, tmp_path, "2026-11-23", "good.json")
+    d = json.loads(good.read_text("utf-8"))
+    change(d)
+    bad = write(tmp_path, "bad.json", json.dumps(d, ensure_ascii=False))
+    for args in ([good, bad], [bad, good]):
+        r = runner.invoke(main, ["--lang", "en", "diff", *map(str, args)])
+        assert r.exit_code == 2, r.output
+        assert f"bad.json: {path}: " in r.output and words in r.output and "Traceback" not in r.output
+    r = runner.invoke(main, ["diff", str(good), str(bad)])
+    assert r.exit_code == 2 and "エラー: " in r.output and path in r.output
+
+
+def test_deep_nesting_exit_2(runner, tmp_path):
+    good = run_json(runner, tmp_path, "2026-11-23", "good.json")
+    deep = write(tmp_path, "deep.json", '{"schema_version": "1.0", "findings": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    r = runner.invoke(main, ["--lang", "en", "diff", str(good), str(deep)])
+    assert r.exit_code == 2 and "deep.json: the JSON is nested too deeply" in r.output, r.output
+
+
+def test_control_characters_from_the_files_are_shown_escaped(runner, tmp_path):
+    good = run_json(runner, tmp_path, "2026-11-23", "good.json")
+    d = json.loads(good.read_text("utf-8"))
+    d["profile"]["id"] = "x\x1b]0;OWNED\x07"
+    d["findings"][0]["requirement_name"] = "name\x1b[2J\rfake"
+    d["findings"][0]["status"] = "gap\x9b31m"
+    other = write(tmp_path, "o\x1b[31m.json", json.dumps(d))
+    for fmt in ("table", "markdown"):
+        r = runner.invoke(main, ["--lang", "en", "diff", str(good), str(other), "--format", fmt])
+        assert r.exit_code == 0, r.output
+        assert not any(c in r.output for c in "\x1b\x07\x9b\r"), r.output
+        assert "OWNED\\x07" in r.output and "o\\x1b" in r.output and "31m.json" in r.output
+        assert "gap\\x9b31m" in r.output
+    r = runner.invoke(main, ["diff", str(good), str(other), "--format", "json"])
+    assert json.loads(r.output)["new"]["profile"] == "x\x1b]0;OWNED\x07"      # JSON keeps the value

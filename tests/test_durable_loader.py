@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # A join of two facts, one pair of which must not match: the action must see the bound facts'
 # values. The join key is not "id" (durable_rules takes a fact's "id" as its identity; a join on
 # it crashed the C core here on every version), and the Host's background dispatch is switched
-# off as in engine/compiler.py, so every action runs inside assert_fact on this thread.
+# off as in engine/match/compiler.py, so every action runs inside assert_fact on this thread.
 RULESET = """
 import json, sys
 from gapcheck.engine.match.durable import dr, durable_engine, durable_rules_engine, lazy_binding

@@ -281,6 +281,68 @@ def test_markdown_escapes_and_lists_inputs(models):
     assert "## Input files" in out and d["inputs"][0]["sha256"] in out
 
 
+HOSTILE = ["[x](javascript:alert(1))", "![](http://tracker.invalid/p.gif)", "<img src=x onerror=alert(1)>",
+           "`code`", "see http://tracker.invalid/x and www.tracker.invalid", "[ref]: http://x.invalid", "a\\](y)"]
+
+
+def _md_links(text):
+    """(link targets, images) as GitHub's renderer finds them, when cmarkgfm (GitHub's cmark) is
+    installed; None otherwise (the test's checks of the Markdown source run either way)."""
+    try:
+        import cmarkgfm
+    except ImportError:
+        return None
+    out = cmarkgfm.github_flavored_markdown_to_html(text)
+    return re.findall(r'<a href="([^"]*)"', out), re.findall(r"<img", out)
+
+
+def test_markdown_user_text_never_becomes_a_link_or_image(models):
+    from gapcheck.engine.report.formats.mdutil import esc
+
+    d = json.loads(json.dumps(models["uchinada", "en"]))
+    f = d["findings"][0]
+    f["message"], f["title"], f["requirement_name"] = HOSTILE[0] + " " + HOSTILE[1], HOSTILE[2], HOSTILE[3]
+    f["evidence"][0]["value"] = HOSTILE[4]
+    f["remediation"] = HOSTILE[5] + " " + HOSTILE[6]
+    d["profile"]["name"] = HOSTILE[1]
+    f["references"] = [dict(f["references"][0], url="javascript:alert(1)"),
+                       dict(f["references"][0], title="法律 [1] (2021)", url="https://laws.e-gov.go.jp/law/a(b)")]
+    out = render_dict(d, "markdown")
+    for h in HOSTILE:
+        e = esc(h)
+        assert all(e.count(c) == e.count("\\" + c) for c in "[]()!`"), e
+        assert "://" not in e.replace("\\://", "") and "www." not in e.replace("www\\.", "") and "<" not in e
+    for text in HOSTILE:          # none is in the output as written
+        assert text not in out
+    # the only links are references, http(s) only, with their parentheses encoded
+    links = re.findall(r"\]\(<([^>]*)>\)", out)
+    assert links and all(u.startswith(("https://", "http://")) for u in links)
+    assert "https://laws.e-gov.go.jp/law/a%28b%29" in links and "javascript" not in "".join(links)
+    assert re.search(r"- \[法律 \\\[1\\\] \\\(2021\\\)[^\n]*\]\(<https://laws.e-gov.go.jp/law/a%28b%29>\)\n", out)
+    found = _md_links(out)
+    if found is not None:
+        hrefs, images = found
+        assert not images and hrefs and all(h.startswith("https://") for h in hrefs), hrefs
+        refs = {r["url"] for g in d["findings"] for r in g["references"] if r.get("url")}
+        assert {h.replace("%28", "(").replace("%29", ")").replace("&amp;", "&") for h in hrefs} <= refs
+
+
+def test_diff_markdown_escapes_file_names(tmp_path):
+    from gapcheck.engine.commands import diff
+
+    old = json.loads(json.dumps(report.to_dict(api.run(PROFILES / "kaga.yaml", as_of=AS_OF), "en")))
+    d = diff.compare(old, old, "![](http://tracker.invalid/a.gif)", "[x](javascript:alert(1))")
+    out = diff.render(d, "markdown", "en")
+    assert "![](http" not in out and "[x](javascript" not in out and "\\!\\[\\]\\(http\\://" in out
+
+
+def test_html_script_survives_a_malformed_escape_in_the_address():
+    """Without a browser: the address is decoded inside try (URIError on %E0%A4%A), the raw text kept."""
+    from gapcheck.engine.report.formats.html import JS
+
+    assert JS.count("decodeURIComponent(") == 1 and "try{v=decodeURIComponent(raw);}catch(e){v=raw;}" in JS
+
+
 def test_json_names_every_input_with_its_hash(models):
     d = models["uchinada", "en"]
     kinds = [i["kind"] for i in d["inputs"]]

@@ -77,3 +77,32 @@ def test_filter_in_the_address(page, tmp_path):
     assert want and count_in(dom) == str(want)
     dom = browse(tmp_path, path.as_uri() + "#status=waived", "--dump-dom")
     assert count_in(dom) == str(d["summary"]["by_status"]["waived"]) == "4"
+
+
+def test_malformed_escape_in_the_address_is_taken_as_written(page, tmp_path):
+    """decodeURIComponent throws URIError on %E0%A4%A: the script must go on and count."""
+    path, d = page
+    dom = browse(tmp_path, path.as_uri() + "#q=%E0%A4%A", "--dump-dom")
+    assert count_in(dom) == "0"                   # no finding contains the text %E0%A4%A
+    dom = browse(tmp_path, path.as_uri() + "#q=%E0%A4%A&status=waived", "--dump-dom")
+    assert count_in(dom) == "0"
+    dom = browse(tmp_path, path.as_uri() + "#status=waived&q=%GC", "--dump-dom")
+    assert count_in(dom) == "0"
+    dom = browse(tmp_path, path.as_uri() + "#status=waived&q=%E5%85%8D%E9%99%A4", "--dump-dom")   # 免除
+    assert count_in(dom) == "4"
+
+
+def test_heat_map_under_its_content_security_policy(tmp_path):
+    """The batch heat map's own style applies under its CSP (nothing refused) and no cell is unstyled."""
+    from click.testing import CliRunner
+
+    from gapcheck.cli import main
+
+    r = CliRunner().invoke(main, ["run", str(PROFILES), "--as-of", "2026-11-23", "--jobs", "1",
+                                  "--output-dir", str(tmp_path / "javascript:x"), "--summary", str(tmp_path / "map.html")])
+    assert r.exit_code == 0, r.output
+    dom = browse(tmp_path, (tmp_path / "map.html").as_uri(), "--dump-dom")
+    assert 'href="javascript%3Ax/uchinada.json#base_systems"' in dom
+    shot = tmp_path / "map.png"
+    browse(tmp_path, (tmp_path / "map.html").as_uri(), f"--screenshot={shot}", "--window-size=1200,600")
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -86,6 +86,11 @@ CASES = {
     "profile_version_2": ("profile_version: 2\n" + BASE, 1, ["1"]),
     "id_upper_case": (sub("id: testtown", "id: TestTown"), 1, ["lower-case"]),
     "id_fullwidth_space": (sub("id: testtown", "id: ｔｅｓｔ　ｔｏｗｎ"), 1, ["lower-case"]),
+    "id_windows_con": (sub("id: testtown", "id: con"), 1, ["Windows reserves", "con.json", "con-town"]),
+    "id_windows_nul_fullwidth": (sub("id: testtown", "id: ｎｕｌ"), 1, ["Windows reserves"]),
+    "id_windows_com9": (sub("id: testtown", "id: com9"), 1, ["Windows reserves"]),
+    "id_windows_lpt1": (sub("id: testtown", "id: lpt1"), 1, ["Windows reserves"]),
+    "id_300_characters": (sub("id: testtown", "id: " + "a" * 300), 1, ["300 characters", "at most 64"]),
     # --- dates
     "as_of_words": (sub("as_of: 2025-04-01", "as_of: someday"), 6, ["date"]),
     "as_of_impossible": (sub("as_of: 2025-04-01", "as_of: 2025-02-30"), 6, ["real day"]),
@@ -276,3 +281,155 @@ def test_bad_waiver_file(runner, tmp_path, content, line):
     assert r.exit_code == 2 and "Traceback" not in r.output and "w.yaml" in r.output, r.output
     if line:
         assert f"w.yaml:{line}" in r.output, r.output
+
+
+# A YAML double-quoted value can write any control character as an escape; none may reach an output.
+@pytest.mark.parametrize("escape, code", [
+    ("\\v", "U+000B"), ("\\e", "U+001B"), ("\\0", "U+0000"), ("\\a", "U+0007"), ("\\x7f", "U+007F"),
+    ("\\x85", "U+0085"), ("\\N", "U+0085"), ("\\u0080", "U+0080"), ("\\u009f", "U+009F"), ("\\x1b[31m", "U+001B"),
+])
+def test_control_character_in_a_value_is_refused_at_load(runner, tmp_path, escape, code):
+    text = sub("BS-JUKI: {status: planned, planned: 令和8年度}",
+               f'BS-JUKI: {{status: planned, planned: 令和8年度, department: "住民{escape}課"}}')
+    p = write(tmp_path, "p.yaml", text)
+    for args in (["validate", str(p)], ["run", str(p)], ["run", str(p), "--format", "xlsx", "-o", str(tmp_path / "x.xlsx")],
+                 ["run", str(p), "--format", "html"], ["budget", str(p), "--fy", "R8"]):
+        r = runner.invoke(main, ["--lang", "en", *args])
+        assert r.exit_code == 2, (args, r.output)
+        assert "Traceback" not in r.output and "p.yaml:10:50: " in r.output, r.output
+        assert f"control character ({code})" in r.output, r.output
+        assert "areas.base_systems.items.BS-JUKI.department" in r.output
+        assert "\x1b" not in r.output and "\x0b" not in r.output and "\x85" not in r.output
+    assert not (tmp_path / "x.xlsx").exists()
+    r = runner.invoke(main, ["validate", str(p)])
+    assert r.exit_code == 2 and f"制御文字（{code}）" in r.output
+
+
+def test_control_characters_in_keys_and_lists_every_one_reported(runner, tmp_path):
+    text = BASE.replace('  name: 内灘町', '  name: "内灘\\e町"\n  "na\\u009bme_en": x') + "source: [ok, \"a\\bb\"]\n"
+    p = write(tmp_path, "p.yaml", text)
+    r = runner.invoke(main, ["--lang", "en", "validate", str(p)])
+    assert r.exit_code == 2, r.output
+    assert "p.yaml:3:3: municipality.name: the value contains a control character (U+001B)" in r.output
+    assert "p.yaml:4:3: " in r.output and "the key contains a control character (U+009B)" in r.output
+    assert "source[1]: the value contains a control character (U+0008)" in r.output
+    assert "INVALID (3 errors" in r.output
+
+
+def test_tab_and_line_breaks_are_allowed(runner, tmp_path):
+    text = sub("BS-JUKI: {status: planned, planned: 令和8年度}",
+               'BS-JUKI: {status: planned, planned: 令和8年度, note: "一行目\\n二行目\\r\\n\\t字下げ"}')
+    p = write(tmp_path, "p.yaml", text)
+    r = runner.invoke(main, ["--lang", "en", "run", str(p), "--as-of", "2026-11-23", "--format", "xlsx",
+                             "-o", str(tmp_path / "x.xlsx")])
+    assert r.exit_code == 0, r.output
+
+
+def test_control_character_in_a_waiver_file(runner, tmp_path):
+    from tests.conftest import PROFILES
+
+    w = write(tmp_path, "w.yaml", "waivers:\n  - rule: base_systems.overdue\n    justification: \"ok\\e]0;x\\a\"\n"
+                                  "    approved_by: 課長\n    expires: 令和9年度末\n")
+    r = runner.invoke(main, ["--lang", "en", "run", str(PROFILES / "uchinada.yaml"), "--waivers", str(w)])
+    assert r.exit_code == 2 and "w.yaml:3:5: waivers[0].justification: the value contains a control character" \
+        in r.output, r.output
+
+
+# --- terminal escapes: whatever the user wrote (a value, a key, a file name) is shown escaped in errors
+
+OWNED = "\x1b]0;OWNED\x07"          # sets the terminal's title; then \x1b[2J would clear the screen
+
+
+def _no_raw_controls(text):
+    return not any(c in text for c in "\x1b\x07\x9b\x0b")
+
+
+def test_error_rendering_escapes_control_characters():
+    from gapcheck.engine.errors import GapcheckError
+    from gapcheck.engine.load.validation import InvalidInput, Problem
+
+    e = GapcheckError(f"unknown area '{OWNED}'", f"分野 '{OWNED}' はありません", file=f"p{OWNED}.yaml", line=3,
+                      path=f"areas.{OWNED}", hint_en="did you mean x?\x9b2J", hint_ja="x\x1b[2J")
+    for lang in ("en", "ja"):
+        text = e.render(lang)
+        assert _no_raw_controls(text) and "\\x1b]0;OWNED\\x07" in text, text
+        assert text.startswith("p\\x1b]0;OWNED\\x07.yaml:3: areas.\\x1b]0;OWNED\\x07: ")
+    assert e.render("en").endswith("\n  → did you mean x?\\x9b2J")
+    p = Problem("bad", found=OWNED, expected_en=f"one of {OWNED}", file="a\nb.yaml")
+    text = InvalidInput([p]).render("en")
+    assert _no_raw_controls(text) and "a\\nb.yaml: bad" in text and "expected: one of \\x1b" in text
+
+
+def test_profile_id_with_an_escape_sequence(runner, tmp_path):
+    p = write(tmp_path, "p.yaml", sub("id: testtown", 'id: "\\e]0;OWNED\\a"'))
+    for args in (["run", str(p)], ["validate", str(p)], ["run", str(p), str(p), "--output-dir", str(tmp_path / "o")]):
+        for lang in ("en", "ja"):
+            r = runner.invoke(main, ["--lang", lang, *args])
+            assert r.exit_code == 2, r.output
+            assert _no_raw_controls(r.output) and "'\\x1b]0;OWNED\\x07'" in r.output, r.output
+
+
+def test_file_name_with_an_escape_sequence(runner, tmp_path):
+    bad = write(tmp_path, f"town{OWNED}.yaml", sub("id: testtown", "id: Test Town"))
+    good = write(tmp_path, "good.yaml", BASE)
+    missing = tmp_path / f"gone{OWNED}.yaml"
+    shown = "town\\x1b]0;OWNED\\x07.yaml"
+    cases = [(["run", str(bad)], 2, shown), (["validate", str(bad)], 2, shown), (["run", str(missing)], 2, "gone\\x1b"),
+             (["run", str(bad), str(good), "--as-of", "2026-11-23"], 4, shown),
+             (["run", str(good), "--waivers", str(missing)], 2, "gone\\x1b"),
+             (["diff", str(missing), str(missing)], 2, "gone\\x1b")]
+    for args, code, words in cases:
+        for lang in ("en", "ja"):
+            r = runner.invoke(main, ["--lang", lang, *args])
+            assert r.exit_code == code, (args, r.output)
+            assert _no_raw_controls(r.output) and words in r.output, (args, r.output)
+
+
+@pytest.mark.parametrize("pid, ok", [("con", False), ("aux", False), ("prn", False), ("com1", False),
+                                     ("com0", True), ("lpt10", True), ("console", True), ("nul-town", True),
+                                     ("a" * 64, True), ("a" * 65, False)])
+def test_profile_id_reserved_names_and_length(runner, tmp_path, pid, ok):
+    p = write(tmp_path, "p.yaml", sub("id: testtown", f"id: {pid}"))
+    r = runner.invoke(main, ["validate", str(p), "--as-of", "2026-04-01"])
+    assert (r.exit_code == 0) == ok, r.output
+    if not ok:
+        assert "p.yaml:1:1: id: " in r.output and ("Windows" in r.output or "64 文字以内" in r.output), r.output
+    # the schema (docs/schema/profile.schema.json, generated) says the same
+    jsonschema = pytest.importorskip("jsonschema")
+    import json
+
+    from tests.conftest import ROOT
+
+    schema = json.loads((ROOT / "docs" / "schema" / "profile.schema.json").read_text(encoding="utf-8"))
+    assert jsonschema.Draft202012Validator(schema["properties"]["id"]).is_valid(pid) == ok
+
+
+def test_init_refuses_reserved_and_long_ids(runner):
+    r = runner.invoke(main, ["--lang", "en", "init", "--name", "町", "--code", "173657", "--id", "nul"])
+    assert r.exit_code == 2 and "--id: 'nul' cannot be a profile id: Windows reserves" in r.output
+    r = runner.invoke(main, ["init", "--name", "町", "--code", "173657", "--id", "x" * 65])
+    assert r.exit_code == 2 and "64 文字以内" in r.output
+    r = runner.invoke(main, ["init", "--name", "町", "--code", "173657", "--name-en", "Con"])
+    assert r.exit_code == 0 and "\nid: m173657 " in r.output
+    r = runner.invoke(main, ["init", "--name", "町", "--code", "173657", "--name-en", "Long " * 30])
+    assert r.exit_code == 0 and "\nid: " + "-".join(["long"] * 13) + " " in r.output
+
+
+def test_file_names_with_control_characters_in_outputs(runner, tmp_path):
+    """File names are the one thing left that can carry a control character into an output."""
+    from tests.conftest import PROFILES, ROOT
+
+    prof = write(tmp_path, "u\x0bx.yaml", (PROFILES / "uchinada.yaml").read_bytes())
+    waivers = write(tmp_path, f"w{OWNED}.yaml", (ROOT / "profiles" / "waivers" / "uchinada.waivers.yaml").read_bytes())
+    x = tmp_path / "x.xlsx"
+    r = runner.invoke(main, ["run", str(prof), "--as-of", "2026-11-23", "--format", "xlsx", "-o", str(x)])
+    assert r.exit_code == 0, r.output                    # openpyxl refuses \x0b in a cell
+    import openpyxl
+
+    cells = [c.value for ws in openpyxl.load_workbook(x) for row in ws.iter_rows() for c in row if c.value]
+    assert any("u\\x0bx.yaml" in str(v) for v in cells)
+    r = runner.invoke(main, ["--lang", "en", "run", str(prof), "--as-of", "2026-11-23", "--waivers", str(waivers)])
+    assert r.exit_code == 0 and "Waivers " in r.output and _no_raw_controls(r.output), r.output
+    assert "w\\x1b]0;OWNED\\x07.yaml" in r.output
+    r = runner.invoke(main, ["run", str(prof), "--as-of", "2026-11-23", "--waivers", str(waivers), "--format", "markdown"])
+    assert r.exit_code == 0 and _no_raw_controls(r.output) and "u\\x0bx.yaml" in r.output, r.output

@@ -73,6 +73,31 @@ def test_validate_warnings_do_not_fail(runner, tmp_path):
     assert "read as 'BS-INKAN'" in r.output
 
 
+def test_validate_and_run_agree_on_an_as_of_after_the_evaluation_date(runner, tmp_path):
+    import datetime
+
+    text = UCHINADA.read_text(encoding="utf-8").replace("\nas_of: 2022-03-31\n", "\nas_of: 2027-01-01\n")
+    p = write(tmp_path, "future.yaml", text)
+    words = "the evaluation date 2026-11-23 is before the profile's as_of 2027-01-01"
+    run = runner.invoke(main, ["--lang", "en", "run", str(p), "--as-of", "2026-11-23"])
+    assert run.exit_code == 2 and words in run.output
+    r = runner.invoke(main, ["--lang", "en", "validate", str(p), "--as-of", "2026-11-23"])
+    assert r.exit_code == 2 and "INVALID (1 error" in r.output, r.output
+    assert f"error: {p}:21:1: as_of: {words}" in r.output
+    r = runner.invoke(main, ["validate", str(p), "--as-of", "2026-11-23", "--format", "json"])
+    [prob] = [x for x in json.loads(r.output)["files"][0]["problems"] if x["code"] == "as-of-future"]
+    assert r.exit_code == 2 and prob["level"] == "error" and prob["line"] == 21 and "より前です" in prob["message"]
+    # --as-of left out: today, for both (a profile dated after today)
+    later = (datetime.date.today() + datetime.timedelta(days=40)).isoformat()
+    p2 = write(tmp_path, "later.yaml", text.replace("as_of: 2027-01-01", f"as_of: {later}"))
+    assert runner.invoke(main, ["run", str(p2)]).exit_code == 2
+    r = runner.invoke(main, ["--lang", "en", "validate", str(p2)])
+    assert r.exit_code == 2 and f"is before the profile's as_of {later}" in r.output
+    # on the profile's as_of itself both accept it
+    assert runner.invoke(main, ["validate", str(p), "--as-of", "2027-01-01"]).exit_code == 0
+    assert runner.invoke(main, ["run", str(p), "--as-of", "2027-01-01"]).exit_code == 0
+
+
 def test_validate_library_returns_problems():
     from gapcheck.engine.api import default_engine
     from gapcheck.engine.commands.validate import validate_profile

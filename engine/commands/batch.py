@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from ..errors import GapcheckError
+from ..errors import GapcheckError, printable
 from ..load.models import FINDING_STATUSES
 
 @dataclass
@@ -125,9 +125,11 @@ def _run_one_inner(path: str) -> Outcome:
     except GapcheckError as e:
         return Outcome(path, False, error={"ja": e.render("ja"), "en": e.render("en")})
     except Exception as e:  # noqa: BLE001 — one profile must not stop a batch; reported, never hidden
-        msg = f"{type(e).__name__}: {e}"
-        return Outcome(path, False, error={"ja": f"{path}: 内部エラー（不具合）: {msg}",
-                                           "en": f"{path}: internal error (a bug in gapcheck): {msg}"})
+        from ..errors import printable
+
+        msg, where = printable(f"{type(e).__name__}: {e}"), printable(path)
+        return Outcome(path, False, error={"ja": f"{where}: 内部エラー（不具合）: {msg}",
+                                           "en": f"{where}: internal error (a bug in gapcheck): {msg}"})
 
 
 def run_many(paths: list[str], *, as_of: _dt.date, lang: str, render: Callable, jobs: int = 1,
@@ -224,10 +226,43 @@ class BatchReport:
     exit_code: int
 
 
-def _duplicate(o: Outcome, first: str) -> None:
+def _skip(o: Outcome, ja: str, en: str) -> None:
+    from ..report.output import discard
+
+    discard(o.staged)
     o.ok = False
-    o.error = {"ja": f"{o.path}: id '{o.profile_id}' は {first} と重複しています（スキップ）",
-               "en": f"{o.path}: id '{o.profile_id}' is also used by {first} (skipped)"}
+    where = printable(o.path)
+    o.error = {"ja": f"{where}: {ja}（スキップ）", "en": f"{where}: {en} (skipped)"}
+
+
+def _check_summary_name(summary: Path, out_dir: Path, ext: str) -> None:
+    """The summary may not take the place of a profile's output (OUT/<id><ext>): the ids are
+    known only once the profiles are read, so any name an id could have is refused."""
+    import re
+
+    stem = summary.name[:-len(ext)].lower() if summary.name.lower().endswith(ext) else None
+    if (stem and re.fullmatch(r"[a-z0-9][a-z0-9_-]*", stem)
+            and os.path.normcase(os.path.realpath(summary.parent)) == os.path.normcase(os.path.realpath(out_dir))):
+        raise GapcheckError(
+            f"--summary {summary} has the name of a profile's findings in --output-dir (those of a "
+            f"profile with id '{stem}'): one would replace the other",
+            f"--summary {summary} は、id '{stem}' のプロファイルの指摘事項を --output-dir に書き出すファイルと"
+            "同じです（一方が他方を上書きします）",
+            hint_en=f"write the summary outside --output-dir, or give it a name no id can have, e.g. _summary{ext}",
+            hint_ja=f"集計は --output-dir の外に書き出すか、id にならない名前（例: _summary{ext}）にしてください")
+
+
+def _relative_link(out_dir: Path, summary: Path | None, ext: str) -> str | None:
+    """The heat map's link to each profile's output, relative to the page: every folder name
+    percent-encoded ('javascript:' becomes 'javascript%3A'), no { } left for str.format."""
+    from urllib.parse import quote
+
+    base = summary.parent if summary else Path(".")
+    try:
+        rel = os.path.relpath(out_dir, base)
+    except ValueError:          # Windows: another drive, no relative link: the cells are not linked
+        return None
+    return "/".join(quote(seg, safe="") for seg in rel.split(os.sep)) + "/{id}" + ext
 
 
 def run_batch(inputs: Iterable[str], *, as_of: _dt.date, lang: str, fmt: str = "json",
@@ -249,7 +284,7 @@ def run_batch(inputs: Iterable[str], *, as_of: _dt.date, lang: str, fmt: str = "
     from ..load.files import expand_profiles
     from ..report.formats import EXTENSIONS
     from ..report.model import fails_on
-    from ..report.output import commit_all, discard, identities, write_atomic
+    from ..report.output import commit_all, identities, write_atomic
     from . import rollup
 
     paths = expand_profiles(inputs)
@@ -259,13 +294,15 @@ def run_batch(inputs: Iterable[str], *, as_of: _dt.date, lang: str, fmt: str = "
     if not out_dir and per_fmt != "json":
         raise GapcheckError(f"a batch writes --format {per_fmt} only into --output-dir (stdout gets JSON Lines)",
                             f"複数件の --format {per_fmt} 出力には --output-dir が必要です（標準出力は JSON Lines）")
+    ext = EXTENSIONS.get(per_fmt, "." + per_fmt)
+    if out_dir and summary:
+        _check_summary_name(Path(summary), out_dir, ext)
     if out_dir:
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise GapcheckError(f"cannot create the output folder: {e.strerror}",
                                 f"出力フォルダを作成できません: {e.strerror}", file=str(out_dir)) from None
-    ext = EXTENSIONS.get(per_fmt, "." + per_fmt)
     input_ids = identities([*inputs_of(*paths), *engine.input_paths])    # no output may replace one
     outcomes = run_many(paths, as_of=as_of, lang=lang, render=Renderer(per_fmt),
                         jobs=jobs or os.cpu_count() or 1, include_passed=include_passed,
@@ -276,10 +313,17 @@ def run_batch(inputs: Iterable[str], *, as_of: _dt.date, lang: str, fmt: str = "
     staged: list[tuple[str, Path]] = []
     try:
         for o in outcomes:
+            target = out_dir / f"{o.profile_id}{ext}" if out_dir and o.ok else None
             if o.ok and o.profile_id in seen_ids:
                 # two profiles with one id would write over each other's output
-                discard(o.staged)
-                _duplicate(o, seen_ids[o.profile_id])
+                other = printable(seen_ids[o.profile_id])
+                _skip(o, f"id '{o.profile_id}' は {other} と重複しています",
+                      f"id '{o.profile_id}' is also used by {other}")
+            elif target is not None and target.is_dir():
+                # that one output cannot be written: skipped like an invalid profile, the rest go on
+                there = printable(str(target))
+                _skip(o, f"出力先 {there} がフォルダのため書き出せません。フォルダを移動するか削除してください",
+                      f"its output {there} is a folder, so it cannot be written; move or remove the folder")
             if on_outcome:
                 on_outcome(o, len(paths))
             if not o.ok:
@@ -288,7 +332,7 @@ def run_batch(inputs: Iterable[str], *, as_of: _dt.date, lang: str, fmt: str = "
             seen_ids[o.profile_id] = o.path
             ok_rows.append(o)
             if out_dir:
-                staged.append((o.staged, out_dir / f"{o.profile_id}{ext}"))
+                staged.append((o.staged, target))
                 if len(staged) >= COMMIT_EVERY:
                     commit_all(staged, input_ids)
             elif emit:
@@ -301,10 +345,7 @@ def run_batch(inputs: Iterable[str], *, as_of: _dt.date, lang: str, fmt: str = "
             discard_staged(out_dir)           # after an interruption: no temporary files left behind
     matrix = Matrix(list(engine.catalogs.catalogs), ok_rows, failed)
     sfmt = summary_format or SUMMARY_SUFFIXES.get(Path(summary).suffix.lower() if summary else "", "table")
-    link = None
-    if out_dir and sfmt == "html":
-        base = Path(summary).parent if summary else Path(".")
-        link = os.path.relpath(out_dir, base).replace(os.sep, "/") + "/{id}" + ext
+    link = _relative_link(out_dir, Path(summary) if summary else None, ext) if out_dir and sfmt == "html" else None
     text = rollup.render_html(matrix, lang, link) if sfmt == "html" else rollup.RENDERERS[sfmt](matrix, lang)
     if summary:
         write_atomic(summary, text, input_ids)

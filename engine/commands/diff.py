@@ -28,19 +28,67 @@ def _bad(file: str, en: str, ja: str, line: int | None = None, path: str | None 
                          hint_ja="gapcheck run PROFILE --format json で出力したファイルを2つ指定してください")
 
 
-def _read(file: str) -> bytes:
-    import os
+MAX_BYTES = 256 * 1024 * 1024     # about 100,000 findings (one profile's run: 128 findings, 335 KB)
+_CHUNK = 1024 * 1024
 
-    if os.path.isdir(file):
-        raise GapcheckError("this is a directory, not a file", "ディレクトリです。ファイルを指定してください", file=file)
+
+def _too_big(file: str, size_en: str, size_ja: str) -> GapcheckError:
+    return GapcheckError(f"the file is {size_en} bytes; the limit is {MAX_BYTES:,} (256 MiB)",
+                         f"ファイルが大きすぎます（{size_ja} バイト、上限 {MAX_BYTES:,} バイト = 256 MiB）", file=file,
+                         hint_en="give a file written by: gapcheck run PROFILE --format json",
+                         hint_ja="gapcheck run PROFILE --format json で出力したファイルを指定してください")
+
+
+def _read(file: str) -> bytes:
+    """The bytes of a regular file of at most MAX_BYTES. A FIFO, a device or a folder is refused
+    before it is read (it could block or never end); the size is checked before and while reading."""
+    import os
+    import stat
+
+    def not_regular(mode: int) -> GapcheckError:
+        if stat.S_ISDIR(mode):
+            return GapcheckError("this is a directory, not a file", "ディレクトリです。ファイルを指定してください",
+                                 file=file)
+        kind_en, kind_ja = (("a named pipe (FIFO)", "名前付きパイプ（FIFO）") if stat.S_ISFIFO(mode) else
+                            ("a device", "デバイス") if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else
+                            ("a socket", "ソケット") if stat.S_ISSOCK(mode) else ("not a regular file", "通常のファイルではないもの"))
+        return GapcheckError(f"this is {kind_en}, not a regular file", f"{kind_ja}です。通常のファイルを指定してください",
+                             file=file, hint_en="give a file written by: gapcheck run PROFILE --format json -o FILE",
+                             hint_ja="gapcheck run PROFILE --format json -o ファイル名 で出力したファイルを指定してください")
+
     try:
-        with open(file, "rb") as fh:
-            return fh.read()
+        st = os.stat(file)
+        if not stat.S_ISREG(st.st_mode):
+            raise not_regular(st.st_mode)
+        if st.st_size > MAX_BYTES:
+            raise _too_big(file, f"{st.st_size:,}", f"{st.st_size:,}")
+        # O_NONBLOCK: should the file have been replaced by a FIFO since the stat, opening it
+        # does not wait for a writer; the descriptor is checked again before reading.
+        fd = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb", buffering=0) as fh:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                raise not_regular(st.st_mode)
+            chunks, n = [], 0
+            while True:
+                chunk = fh.read(_CHUNK)
+                if not chunk:
+                    break
+                n += len(chunk)
+                if n > MAX_BYTES:           # the file grew after the stat
+                    raise _too_big(file, f"more than {MAX_BYTES:,}", f"{MAX_BYTES:,} 超")
+                chunks.append(chunk)
+            return b"".join(chunks)
     except FileNotFoundError:
         raise GapcheckError("no such file", "ファイルが見つかりません", file=file) from None
+    except IsADirectoryError:
+        raise GapcheckError("this is a directory, not a file", "ディレクトリです。ファイルを指定してください",
+                            file=file) from None
     except OSError as e:
         raise GapcheckError(f"the file cannot be read: {e.strerror}", f"ファイルを読み取れません: {e.strerror}",
                             file=file) from None
+    except ValueError as e:         # e.g. a NUL character in the file name
+        raise GapcheckError(f"the file cannot be read: {e}", f"ファイルを読み取れません: {e}", file=file) from None
 
 
 def load(file: str) -> tuple[dict[str, Any], str]:
@@ -58,25 +106,67 @@ def load(file: str) -> tuple[dict[str, Any], str]:
                             file=file, line=e.lineno, column=e.colno,
                             hint_en="give a file written by: gapcheck run PROFILE --format json",
                             hint_ja="gapcheck run PROFILE --format json で出力したファイルを指定してください") from None
+    except RecursionError:
+        raise _bad(file, "the JSON is nested too deeply to be a findings file",
+                   "JSON の入れ子が深すぎます（指摘事項ファイルではありません）") from None
     if not isinstance(d, dict) or "findings" not in d or "schema_version" not in d:
         raise _bad(file, "this is not a gapcheck findings file (no schema_version and findings)",
                    "gapcheck の指摘事項ファイルではありません（schema_version と findings がありません）", line=1)
-    if not str(d["schema_version"]).startswith("1."):
+    if not isinstance(d["schema_version"], str) or not d["schema_version"].startswith("1."):
         raise _bad(file, f"unsupported schema_version {d['schema_version']!r} (this gapcheck reads 1.x)",
                    f"schema_version {d['schema_version']!r} には対応していません（1.x のみ）", path="schema_version")
     if not isinstance(d["findings"], list):
         raise _bad(file, "findings is not a list", "findings がリストではありません", path="findings")
+
+    # Every field diff reads, with the types docs/schema/findings.schema.json gives it: anything
+    # else would fail later (an unhashable ID, a list as a status) as an internal error.
+    def check(obj: dict, key: str, types: tuple, where: str, required: bool = False) -> None:
+        if key not in obj:
+            return
+        v = obj[key]
+        if not isinstance(v, types) or isinstance(v, bool) and bool not in types:
+            want_en = " or ".join(dict.fromkeys(_TYPE_NAMES[t][0] for t in types))
+            want_ja = "または".join(dict.fromkeys(_TYPE_NAMES[t][1] for t in types))
+            got_en, got_ja = _TYPE_NAMES.get(type(v), (type(v).__name__, type(v).__name__))
+            raise _bad(file, f"{key} is {got_en}; {want_en} is expected",
+                       f"{key} が{got_ja}です（{want_ja}が必要です）", path=f"{where}{key}")
+
+    check(d, "profile", (dict, type(None)), "")
+    if isinstance(d.get("profile"), dict):
+        check(d["profile"], "id", (str, type(None)), "profile.")
+    for key in ("as_of", "lang", "rules_version"):
+        check(d, key, (str, type(None)), "")
+    check(d, "catalogs", (dict, type(None)), "")
+    for area, c in (d.get("catalogs") or {}).items():
+        check(d["catalogs"], area, (dict,), "catalogs.")
+        check(c, "edition", (str, type(None)), f"catalogs.{area}.")
     seen = set()
     for i, f in enumerate(d["findings"]):
-        missing = [k for k in _FINDING_KEYS if not isinstance(f, dict) or k not in f]
+        if not isinstance(f, dict):
+            raise _bad(file, f"finding {i} is not an object", f"{i}番目の指摘がオブジェクトではありません",
+                       path=f"findings[{i}]")
+        missing = [k for k in _FINDING_KEYS if k not in f]
         if missing:
             raise _bad(file, f"finding {i} lacks {', '.join(missing)}",
                        f"{i}番目の指摘に {', '.join(missing)} がありません", path=f"findings[{i}]")
+        where = f"findings[{i}]."
+        for key in ("id", "rule", "area", "requirement", "status", "severity"):
+            check(f, key, (str,), where)
+        for key in ("deadline", "requirement_name", "requirement_name_ja", "message"):
+            check(f, key, (str, type(None)), where)
+        check(f, "waiver", (dict, type(None)), where)
+        for k, v in (f.get("waiver") or {}).items():      # passed through to the diff's output
+            check(f["waiver"], k, (str, int, float, bool, type(None)), where + "waiver.")
         if f["id"] in seen:
             raise _bad(file, f"finding ID {f['id']} appears twice", f"指摘ID {f['id']} が重複しています",
                        path=f"findings[{i}].id")
         seen.add(f["id"])
     return d, hashlib.sha256(raw).hexdigest()
+
+
+_TYPE_NAMES = {str: ("a string", "文字列"), int: ("a number", "数値"), float: ("a number", "数値"),
+               bool: ("true or false", "真偽値"), type(None): ("null", "null"), dict: ("an object", "オブジェクト"),
+               list: ("a list", "リスト")}
 
 
 def _brief(f: dict[str, Any]) -> dict[str, Any]:
@@ -209,6 +299,14 @@ def _head(d: dict[str, Any], lang: str) -> list[str]:
 def render(d: dict[str, Any], fmt: str, lang: str) -> str:
     if fmt == "json":
         return json.dumps(d, ensure_ascii=False, indent=2) + "\n"
+    from ..errors import printable
+
+    # Everything shown comes from the two files (IDs, names, messages) or their names: a control
+    # character in them is shown escaped, line by line, so that it cannot drive a terminal.
+    return "\n".join(printable(line) for line in _render_text(d, fmt, lang).split("\n"))
+
+
+def _render_text(d: dict[str, Any], fmt: str, lang: str) -> str:
     L = DL[lang]
     sections = _rows(d, lang)
     if fmt == "markdown":

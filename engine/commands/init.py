@@ -14,10 +14,11 @@ import os
 import re
 from pathlib import Path
 
+from ..errors import GapcheckError
 from ..load import jdate
 from ..load.catalog import CatalogSet
-from ..errors import GapcheckError
-from ..load.models import ITEM_STATUSES, STATUS_ALIASES, BilingualValueError, normalise_code
+from ..load.models import (ITEM_STATUSES, MAX_ID_LENGTH, STATUS_ALIASES, WINDOWS_RESERVED, BilingualValueError,
+                           check_profile_id, normalise_code)
 from ..load.prefectures import PREFECTURES
 
 # profiles/TEMPLATE.yaml is `gapcheck init` with these arguments (a fictitious town: 例示町,
@@ -114,12 +115,16 @@ def new_profile(cs: CatalogSet, *, name: str, code: str, as_of: _dt.date | str,
         as_of = jdate.parse_day(as_of)
     pid = profile_id
     if pid is None:
-        slug = re.sub(r"[^a-z0-9]+", "-", (name_en or "").lower()).strip("-")
-        pid = slug or f"m{code}"
+        slug = re.sub(r"[^a-z0-9]+", "-", (name_en or "").lower()).strip("-")[:MAX_ID_LENGTH].rstrip("-")
+        pid = slug if slug and slug not in WINDOWS_RESERVED else f"m{code}"
     if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", pid):
         raise GapcheckError(f"--id {pid!r}: a profile id is lower-case letters, digits, '-' and '_'",
                             f"--id {pid!r}: プロファイルIDは英小文字・数字・'-'・'_' で書いてください",
                             hint_en="e.g. --id uchinada", hint_ja="例: --id uchinada")
+    try:
+        check_profile_id(pid)           # the length and the names Windows reserves
+    except BilingualValueError as e:
+        raise GapcheckError("--id: " + e.en, "--id: " + e.ja, hint_en=e.hint_en, hint_ja=e.hint_ja) from None
     editions = ", ".join(f"{a} {c.edition}" for a, c in cs.catalogs.items())
     status_line = " | ".join(f"{s}" for s in ITEM_STATUSES)
     aliases = "、".join(f"{k}={v}" for k, v in list(STATUS_ALIASES.items())[:6])

@@ -72,20 +72,46 @@ def render_csv(m: Matrix, lang: str) -> str:
                      + list(FINDING_STATUSES), rows())
 
 
+_HEAT_CSS = ("body{font-family:sans-serif;margin:1em}table{border-collapse:collapse;font-size:12px}"
+             "th,td{border:1px solid #999;padding:3px 6px;text-align:left}td.c a{color:#000;text-decoration:none;"
+             "display:block}th.pref{background:#eee}.legend span{display:inline-block;padding:2px 8px;margin-right:4px;"
+             "border:1px solid #999}@media print{@page{size:A4 landscape}}"
+             # the colours by class, not in style attributes, which the Content-Security-Policy forbids
+             + "".join(f".s-{s or 'none'}{{background:{c}}}" for s, c in COLOURS.items()))
+
+
+def _href(link: str, profile_id: str, code: str, area: str) -> str:
+    """A relative link to a municipality's file that can never be a `javascript:` (or any other
+    scheme) link: every character but / and an existing %-escape percent-encoded (so no ':'
+    remains, and a backslash is no separator), and a leading / prefixed with ./ (no absolute or
+    network-path reference)."""
+    from urllib.parse import quote
+
+    href = quote(link.format(id=profile_id, code=code), safe="/%")
+    if href.startswith("/"):
+        href = "./" + href
+    return href + "#" + quote(area, safe="")
+
+
 def render_html(m: Matrix, lang: str, link: str | None = "{id}.json") -> str:
-    """One self-contained page: no scripts, no external assets."""
+    """One self-contained page: no scripts, no external assets (a Content-Security-Policy allows
+    only its own style), links relative to the page."""
+    import base64
+    import hashlib
+
     ja = lang == "ja"
     L = LABELS[lang]
     e = html.escape
     title = "自治体DX要件 充足状況ヒートマップ" if ja else "National DX requirements: heat map"
-    parts = [f"<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{e(title)}</title>",
-             "<style>body{font-family:sans-serif;margin:1em}table{border-collapse:collapse;font-size:12px}"
-             "th,td{border:1px solid #999;padding:3px 6px;text-align:left}td.c a{color:#000;text-decoration:none;"
-             "display:block}th.pref{background:#eee}.legend span{display:inline-block;padding:2px 8px;margin-right:4px;"
-             "border:1px solid #999}@media print{@page{size:A4 landscape}}</style></head><body>",
+    style_hash = base64.b64encode(hashlib.sha256(_HEAT_CSS.encode("utf-8")).digest()).decode("ascii")
+    parts = [f"<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">",
+             "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+             f"style-src 'sha256-{style_hash}'; img-src data:; base-uri 'none'; form-action 'none'\">",
+             f"<title>{e(title)}</title>",
+             f"<style>{_HEAT_CSS}</style></head><body>",
              f"<h1>{e(title)}</h1>", "<p class=\"legend\">"]
     for s in FINDING_STATUSES:
-        parts.append(f"<span style=\"background:{COLOURS[s]}\">{e(L['status_names'][s])}</span>")
+        parts.append(f"<span class=\"s-{s}\">{e(L['status_names'][s])}</span>")
     parts.append("</p><table><thead><tr><th>" + ("団体" if ja else "Municipality") + "</th><th>"
                  + ("コード" if ja else "Code") + "</th>"
                  + "".join(f"<th>{e(a)}</th>" for a in m.areas) + "</tr></thead><tbody>")
@@ -98,9 +124,9 @@ def render_html(m: Matrix, lang: str, link: str | None = "{id}.json") -> str:
                 w = worst(c)
                 text = e(_cell(c, lang))
                 label = e(L["status_names"][w]) if w else "-"
-                inner = f"<a href=\"{e(link.format(id=o.profile_id, code=o.code))}#{e(a)}\" title=\"{label}\">{text}</a>" \
+                inner = f"<a href=\"{e(_href(link, o.profile_id, o.code, a))}\" title=\"{label}\">{text}</a>" \
                     if link else text
-                cells.append(f"<td class=\"c\" data-worst=\"{w or ''}\" style=\"background:{COLOURS[w]}\">{inner}</td>")
+                cells.append(f"<td class=\"c s-{w or 'none'}\" data-worst=\"{w or ''}\">{inner}</td>")
             parts.append(f"<tr><td>{e(o.name)}</td><td>{e(o.code)}</td>{''.join(cells)}</tr>")
     parts.append("</tbody></table>")
     if m.failed:

@@ -18,11 +18,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..load import jdate
-from ..load import paths
-from ..load.catalog import CatalogSet
 from ..errors import GapcheckError
-from ..load.models import ITEM_STATUSES, STATUS_ALIASES, Profile
+from ..load import jdate, paths
+from ..load.catalog import CatalogSet
+from ..load.models import ITEM_STATUSES, MAX_ID_LENGTH, STATUS_ALIASES, WINDOWS_RESERVED, Profile
 
 KINDS = ("profile", "waivers", "findings")
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -30,7 +29,8 @@ DRAFT = "https://json-schema.org/draft/2020-12/schema"
 # (model, field) -> description, Japanese / English
 _DESCRIPTIONS: dict[tuple[str, str], str] = {
     ("Profile", "profile_version"): "プロファイル形式の版（1）/ profile format version (1)",
-    ("Profile", "id"): "プロファイルID: 英小文字・数字・-・_（例: uchinada）/ profile id: lower-case letters, digits, - and _",
+    ("Profile", "id"): "プロファイルID: 英小文字・数字・-・_、64文字以内、con・nul・com1 などは不可（例: uchinada）/ "
+                       "profile id: lower-case letters, digits, - and _, at most 64, not con, nul, com1 ...",
     ("Profile", "municipality"): "団体 / the municipality",
     ("Profile", "as_of"): "このプロファイルが表す現況の時点。更新したら改める / the date the statuses describe; "
                           "change it when you update them",
@@ -101,6 +101,8 @@ def profile_schema(cs: CatalogSet | None = None) -> dict[str, Any]:
     defs["Municipality"]["properties"]["code"] = {
         "type": "string", "pattern": r"^\s*[0-9０-９]{5}[-‐ー−]?[0-9０-９]\s*$",
         "description": _DESCRIPTIONS[("Municipality", "code")]}
+    # the id's length and the device names Windows reserves, as the model checks them
+    sch["properties"]["id"].update({"maxLength": MAX_ID_LENGTH, "not": {"enum": sorted(WINDOWS_RESERVED)}})
     defs["ItemEntry"] = {
         "description": "状況（{status: ...} または状態だけ）/ the state: a mapping, or just the status",
         "anyOf": [{"$ref": "#/$defs/ItemStatus"}, _status_schema(), {"type": "null"}]}

@@ -3,8 +3,8 @@
 Errors (the profile cannot be evaluated): what the loader finds — the file itself (encoding,
 YAML syntax, duplicate keys), the model (missing and misspelt keys, wrong types, unknown values),
 the catalog references (areas, requirement IDs, area facts) and contradicting values (a code and
-its prefecture, a completion date after as_of). Warnings (the profile can be evaluated, but look
-again): stale data, an as_of in the future, current requirements the profile leaves out (they
+its prefecture, a completion date after as_of), and an as_of after the evaluation date (which
+`run` refuses). Warnings (the profile can be evaluated, but look again): stale data, current requirements the profile leaves out (they
 are reported as unassessed), statements about requirements that are not assessed (prefectural or
 withdrawn), done_on without status done, keys written in full-width characters.
 """
@@ -15,13 +15,12 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from ..load import jdate
-from ..load import yamlio
+from ..errors import GapcheckError, printable
+from ..load import jdate, yamlio
 from ..load.catalog import CatalogSet
-from ..errors import GapcheckError
 from ..load.models import ITEM_STATUSES, Catalog, Item, Profile, _status
 from ..load.profile import check_document
-from ..load.validation import Problem, as_problem, dotted
+from ..load.validation import InvalidInput, Problem, as_problem, dotted
 
 
 def year_before(d: _dt.date) -> _dt.date:
@@ -90,12 +89,20 @@ def warnings_for(doc: yamlio.Document, cs: CatalogSet, as_of: _dt.date) -> list[
                 hint_en="ask the departments for the current state and update the statuses and as_of",
                 hint_ja="各課に現況を照会し、状態と as_of を更新してください"))
         elif data_as_of > as_of:
-            out.append(_warn(
+            # an error, as in `gapcheck run` (evaluate refuses it with the same words): the
+            # profile's "done" would be facts from after the evaluation date
+            p = _warn(
                 doc, ("as_of",),
-                f"as_of {data_as_of.isoformat()} is after the evaluation date {as_of.isoformat()}",
-                f"as_of {data_as_of.isoformat()} が評価基準日 {as_of.isoformat()} より後です", "as-of-future",
-                found=data.get("as_of"),
-                hint_en="check as_of, or evaluate with --as-of", hint_ja="as_of を確認するか、--as-of を指定してください"))
+                f"the evaluation date {as_of.isoformat()} is before the profile's as_of {data_as_of.isoformat()}",
+                f"評価基準日 {as_of.isoformat()} がプロファイルのデータ時点 {data_as_of.isoformat()} より前です",
+                "as-of-future", found=data.get("as_of"),
+                expected_en=f"on or before the evaluation date {as_of.isoformat()}",
+                expected_ja=f"評価基準日 {as_of.isoformat()} 以前",
+                hint_en="use an --as-of on or after the profile's as_of (gapcheck run refuses it too), or check as_of",
+                hint_ja="--as-of にはデータ時点以降の日付を指定してください（gapcheck run も実行しません）。"
+                        "または as_of を確認してください")
+            p.warning = False
+            out.append(p)
 
     areas = _dict(data.get("areas"))
     for area, cat in cs.catalogs.items():
@@ -170,6 +177,8 @@ def validate_profile(path: str, cs: CatalogSet, as_of: _dt.date | None = None) -
     as_of = as_of or _dt.date.today()
     try:
         doc = yamlio.load(str(path))
+    except InvalidInput as e:          # e.g. every value with a control character
+        return FileReport(str(path), [as_problem(p) for p in e.problems], None)
     except GapcheckError as e:
         return FileReport(str(path), [as_problem(e)], None)
     return validate_document(doc, cs, as_of)
@@ -190,12 +199,13 @@ def render_text(reports: list[FileReport], lang: str = "ja", verbose: bool = Fal
     lines: list[str] = []
     for r in reports:
         ne, nw = len(r.errors), len(r.warnings)
+        file = printable(r.file)
         if r.valid:
-            head = (f"{r.file}: 妥当です（警告 {nw}件）" if ja else
-                    f"{r.file}: valid ({nw} warning{'s' if nw != 1 else ''})")
+            head = (f"{file}: 妥当です（警告 {nw}件）" if ja else
+                    f"{file}: valid ({nw} warning{'s' if nw != 1 else ''})")
         else:
-            head = (f"{r.file}: 不正です（エラー {ne}件、警告 {nw}件）" if ja else
-                    f"{r.file}: INVALID ({ne} error{'s' if ne != 1 else ''}, {nw} warning{'s' if nw != 1 else ''})")
+            head = (f"{file}: 不正です（エラー {ne}件、警告 {nw}件）" if ja else
+                    f"{file}: INVALID ({ne} error{'s' if ne != 1 else ''}, {nw} warning{'s' if nw != 1 else ''})")
         lines.append(head)
         for p in r.problems:
             word = ("警告" if ja else "warning") if p.warning else ("エラー" if ja else "error")

@@ -392,11 +392,38 @@ class Profile(BaseModel):
     @field_validator("id")
     @classmethod
     def _id(cls, v: str) -> str:
-        if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", v):
-            raise BilingualValueError(
-                f"'{v}' is not a profile id: lower-case letters, digits, '-' and '_', e.g. uchinada",
-                f"'{v}' はプロファイルIDに使えません。英小文字・数字・'-'・'_' で書いてください（例: uchinada）")
-        return v
+        return check_profile_id(v)
+
+
+MAX_ID_LENGTH = 64      # the id names the output files (<id>.json): short enough for any file system
+# Names Windows reserves for devices, with any extension: <id>.json could not be written there
+WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(1, 10)}
+                             | {f"lpt{i}" for i in range(1, 10)})
+
+
+def check_profile_id(v: str) -> str:
+    """A profile id, or BilingualValueError: lower-case letters, digits, - and _, at most
+    MAX_ID_LENGTH characters, not a device name Windows reserves (con, nul, com1 ...)."""
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", v):
+        raise BilingualValueError(
+            f"'{v}' is not a profile id: lower-case letters, digits, '-' and '_', e.g. uchinada",
+            f"'{v}' はプロファイルIDに使えません。英小文字・数字・'-'・'_' で書いてください（例: uchinada）")
+    if len(v) > MAX_ID_LENGTH:
+        raise BilingualValueError(
+            f"the profile id has {len(v)} characters; at most {MAX_ID_LENGTH} are allowed (it names the output "
+            f"files, <id>.json)",
+            f"プロファイルIDが {len(v)} 文字あります。{MAX_ID_LENGTH} 文字以内にしてください（出力ファイル名 <id>.json になります）",
+            f"shorten it, e.g. to '{v[:MAX_ID_LENGTH].rstrip('-_')}'",
+            f"短くしてください（例: '{v[:MAX_ID_LENGTH].rstrip('-_')}'）")
+    if v in WINDOWS_RESERVED:
+        raise BilingualValueError(
+            f"'{v}' cannot be a profile id: Windows reserves the name for a device, so the output {v}.json "
+            "could not be written there",
+            f"'{v}' はプロファイルIDに使えません。Windows ではデバイス名として予約されているため、出力ファイル "
+            f"{v}.json を作れません",
+            f"choose another id, e.g. '{v}-town' or the municipality's name in romaji",
+            f"別のIDにしてください（例: '{v}-town'、団体名のローマ字）")
+    return v
 
 
 # ---------------------------------------------------------------------------- rules

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from . import jdate
-from ..errors import GapcheckError
+from ..errors import GapcheckError, printable
 from .yamlio import Document
 
 M = TypeVar("M", bound=BaseModel)
@@ -72,11 +72,11 @@ class Problem(GapcheckError):
             lines.append(("  記述: " + show_ja(self.found)) if lang == "ja" else ("  found: " + show(self.found)))
         exp = self.expected_ja if lang == "ja" else self.expected_en
         if exp:
-            lines.append(("  必要: " if lang == "ja" else "  expected: ") + exp)
+            lines.append(("  必要: " if lang == "ja" else "  expected: ") + printable(exp))
         if hint:
             lines.append("  → " + hint)
         if verbose:
-            lines += ["    " + d for d in self.details]
+            lines += ["    " + printable(d) for d in self.details]
         return "\n".join(lines)
 
     def to_dict(self, lang: str = "en") -> dict[str, Any]:

@@ -9,6 +9,8 @@ Every input file (profiles, catalogs, rules, waivers) is read here.
 - aliases are bounded (an alias bomb is refused quickly), nesting depth and input size are limited;
 - mapping keys written in full-width ASCII (ＩＤ, ＢＳ－ＪＵＫＩ) are read as ASCII, and noted;
 - every value's position is kept, so errors and evidence can name the line.
+- no key or string value may contain a control character (C0 except tab, LF and CR; DEL; C1):
+  load() refuses them all, with their lines (see CONTROL_CHARS).
 """
 from __future__ import annotations
 
@@ -669,10 +671,63 @@ def parse(text: str, file: str, sha256: str | None = None) -> Document:
     return Document(file=file, data=data, positions=b.positions, notes=b.notes, sha256=digest)
 
 
+# C0 controls except tab, line feed and carriage return; DEL; C1 controls (U+0080-U+009F).
+# YAML itself refuses most of them as raw characters, but a double-quoted value writes any of
+# them as an escape ("\v", "\e", "\x85", "\u009b"): they break Excel output (openpyxl refuses
+# them) and can drive a terminal, so no value or key of an input file may contain one.
+CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def control_char_problems(doc: Document) -> list:
+    """A Problem for every key and string value that contains a control character."""
+    from .validation import Problem
+
+    problems: list = []
+
+    def check(s: str, path: Path, is_key: bool) -> None:
+        m = CONTROL_CHARS.search(s)
+        if m is None:
+            return
+        ch = f"U+{ord(m.group()):04X}"
+        what_en, what_ja = ("key", "キー") if is_key else ("value", "値")
+        line, col = doc.position(path)
+        problems.append(Problem(
+            f"the {what_en} contains a control character ({ch}), which is not allowed",
+            f"{what_ja}に制御文字（{ch}）が含まれています。制御文字は使えません", found=s,
+            expected_en="text without control characters (tabs and line breaks are allowed)",
+            expected_ja="制御文字を含まない文字列（タブと改行は使えます）",
+            file=doc.file, line=line, column=col, path=_dotted(path) or None, code="control-character",
+            hint_en="delete the character: in double quotes it is an escape such as \\v, \\e, \\x1b or \\u0085",
+            hint_ja="その文字を削除してください（二重引用符の中では \\v、\\e、\\x1b、\\u0085 などのエスケープで書かれています）"))
+
+    def walk(v: Any, path: Path) -> None:
+        if isinstance(v, str):
+            check(v, path, False)
+        elif isinstance(v, dict):
+            for k, x in v.items():
+                if isinstance(k, str):
+                    check(k, path + (k,), True)
+                walk(x, path + (k,))
+        elif isinstance(v, list):
+            for i, x in enumerate(v):
+                walk(x, path + (i,))
+
+    walk(doc.data, ())
+    return problems
+
+
 def load(file: str, *, expect_mapping: bool = True) -> Document:
     text, raw, enc = _read(file)
     doc = parse(text, str(file), hashlib.sha256(raw).hexdigest())
     doc.encoding = enc
+    # Control characters can only come from escapes (a backslash) or a raw NEL (U+0085, which
+    # YAML allows): the scan of the values is skipped for the usual file without either.
+    if "\\" in text or "\x85" in text:
+        problems = control_char_problems(doc)
+        if problems:
+            from .validation import InvalidInput
+
+            raise InvalidInput(problems)
     if expect_mapping and not isinstance(doc.data, dict):
         kind = "a list" if isinstance(doc.data, list) else "a single value"
         raise GapcheckError(

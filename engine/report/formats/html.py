@@ -117,7 +117,8 @@ document.getElementById("b-print").addEventListener("click",function(){window.pr
 document.getElementById("b-reset").addEventListener("click",function(){q.value="";st.value="";sv.value="";ar.value="";apply();});
 // a filter may be given in the address: report.html#status=overdue&severity=critical&area=...&q=...
 (location.hash||"").replace(/^#/,"").split("&").forEach(function(kv){
-var i=kv.indexOf("="),k=i<0?kv:kv.slice(0,i),v=i<0?"":decodeURIComponent(kv.slice(i+1));
+var i=kv.indexOf("="),k=i<0?kv:kv.slice(0,i),raw=i<0?"":kv.slice(i+1),v=raw;
+try{v=decodeURIComponent(raw);}catch(e){v=raw;}// a malformed escape (%E0%A4%A): the text as written
 var el={q:q,status:st,severity:sv,area:ar}[k];
 if(el&&(el!==q?Array.prototype.some.call(el.options,function(o){return o.value===v;}):true)){el.value=v;}
 });

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .mdutil import esc, table
+from .mdutil import esc, link, table
 from .common import (OBLIGATION_NAMES, date_label, evidence_text, header_lines, labels, reference_text,
                      severity_name, status_name, waiver_notes, waiver_text)
 
@@ -50,9 +50,10 @@ def render(d: dict[str, Any], **_: Any) -> str:
             out.append(f"- {L['evidence']}:")
             out += [f"  - {esc(evidence_text(e, lang))}" for e in f["evidence"]] or ["  - -"]
             out.append(f"- {L['references']}:")
-            out += [f"  - {esc(reference_text(r))}" for r in f["references"]]
+            # the only links in the document: catalog and rule sources, http(s) only (mdutil.link)
+            out += [f"  - {link(reference_text(dict(r, url=None)), r.get('url'))}" for r in f["references"]]
             out.append("")
     out += [f"## {L['inputs']}", ""]
-    out += table([L["kind"], L["path"], "sha256"], [[i["kind"], i["path"], f"`{i['sha256']}`"] for i in d["inputs"]])
+    out += table([L["kind"], L["path"], "sha256"], [[i["kind"], i["path"], i["sha256"]] for i in d["inputs"]])
     out.append("")
     return "\n".join(out)

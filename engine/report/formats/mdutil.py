@@ -1,18 +1,45 @@
-"""Markdown text helpers (no imports: also used by `gapcheck diff`)."""
+"""Markdown text helpers (no imports beyond the standard library: also used by `gapcheck diff`)."""
 from __future__ import annotations
 
+import re
 from typing import Any
+from urllib.parse import quote
+
+# Backslash-escaped, so that text from a profile, a waiver or a file name can never become a
+# link, an image or code: [x](javascript:…), ![](http://tracker), `code`. The backslash first,
+# so that text cannot undo an escape.
+_MD_SPECIAL = re.compile(r"([\\`\[\]()!])")
+# GitHub's autolinks (http://…, https://…, ftp://…, www.…) are cut by an escape that does not show.
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z0-9+.-]):(?=//)|(?<![a-z0-9])(www)\.")
+# control characters (only a file name can still carry one) as \x1b, as in error messages
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def esc(v: Any) -> str:
-    """Text as markdown shows it: HTML-significant characters as entities (no raw HTML gets in)."""
-    return "" if v is None else str(v).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Text as markdown shows it, never markup: HTML-significant characters as entities (no raw
+    HTML gets in), link, image and code syntax escaped, autolinks cut, control characters as
+    \\x1b, line breaks as <br>."""
+    if v is None:
+        return ""
+    s = str(v).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    s = _MD_SPECIAL.sub(r"\\\1", s)
+    s = _AUTOLINK.sub(lambda m: m.group(1) + "\\." if m.group(1) else "\\:", s)
+    s = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", s)
+    return s.replace("\r\n", "<br>").replace("\n", "<br>").replace("\r", "<br>")
+
+
+def link(text: Any, url: str | None) -> str:
+    """A link gapcheck itself makes (a catalog source's URL): only http(s), the URL written as a
+    destination in angle brackets with the characters that would end it percent-encoded;
+    anything else is shown as text."""
+    if url and re.match(r"(?i)https?://[^\s<>\x00-\x1f\x7f]+\Z", url):
+        return f"[{esc(text)}](<{quote(url, safe=':/?#[]@!$&*+,;=%~.-_')}>)"
+    return esc(f"{text} <{url}>" if url else text)
 
 
 def cell(v: Any) -> str:
     """One table cell: escaped, pipes escaped, line breaks as <br>."""
-    s = esc(v).replace("\\", "\\\\").replace("|", "\\|")
-    return s.replace("\r\n", "<br>").replace("\n", "<br>")
+    return esc(v).replace("|", "\\|")
 
 
 def table(headers: list[str], rows: list[list[Any]]) -> list[str]:

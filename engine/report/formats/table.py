@@ -5,6 +5,7 @@ from typing import Any
 
 from .common import date_label, header_lines, labels, severity_name, status_name, waiver_notes
 from .wrap import wrap
+from ...errors import printable
 
 STYLES = ("simple", "grid", "github", "plain")
 MESSAGE_WIDTH = 60       # display columns; longer messages wrap inside their cell
@@ -34,7 +35,7 @@ def render(d: dict[str, Any], style: str = "simple", **_: Any) -> str:
                               "days", "fy", "message")]
     body = (tabulate(rows, headers=headers, tablefmt=style, disable_numparse=True)
             if rows else L["none"])
-    notes = waiver_notes(d)
+    notes = [printable(n) for n in waiver_notes(d)]          # they name the waiver file
     if any(f["waiver"] and f["waiver"]["expired"] for f in d["findings"]):
         notes.append("* " + ("免除の有効期限が切れているため、本来の状態で表示しています" if lang == "ja" else
                              "the waiver has expired, so the finding keeps its real status"))
