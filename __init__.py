@@ -7,18 +7,18 @@ Schemas. The Python front door is ``gapcheck.api``::
     >>> from gapcheck import api
     >>> result = api.run("profiles/uchinada.yaml", as_of="2026-04-01")
     >>> print(api.render(result, "table", lang="en"))
-"""
-from __future__ import annotations
 
-from .engine import TOOL_NAME, __version__
+Importing this module imports nothing else (its names are looked up on first use), so the
+package's root can be read as a plain module too, as test collectors do in a source checkout.
+"""
+import importlib
 
 __all__ = ["TOOL_NAME", "__version__", "api"]
 
 
 def __getattr__(name: str):
-    # `from gapcheck import api` without importing the engine for `import gapcheck`
     if name == "api":
-        from .engine import api
-
-        return api
-    raise AttributeError(f"module 'gapcheck' has no attribute {name!r}")
+        return importlib.import_module(__name__ + ".engine.api")
+    if name in ("TOOL_NAME", "__version__"):
+        return getattr(importlib.import_module(__name__ + ".engine"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
