@@ -281,15 +281,31 @@ def test_a_tampered_entry_changes_no_finding(folder, monkeypatch, runner):
 
 def _mutations():
     """Entries that are well formed, with a correct digest, but not what this version wrote for
-    these files: each must be refused (a full load, never exit 3)."""
+    these files: each must be refused (a full load, never exit 3). A model stored as `true` (it
+    is its document's data as written) is written out first, or its data changed."""
     def rule(body):
-        return body["value"]["rules"][0]["rules"][0]
+        entry = body["value"]["rules"][0]
+        if entry["rules"][0] is True:
+            entry["rules"][0] = dict(entry["document"]["data"]["rules"][0])
+        return entry["rules"][0]
+
+    def catalog(body):
+        entry = body["value"]["catalogs"][0]
+        if entry["catalog"] is True:
+            entry["catalog"] = dict(entry["document"]["data"])
+        return entry["catalog"]
 
     def item(body):
-        return body["value"]["catalogs"][0]["catalog"]["items"][0]
+        items = catalog(body)["items"] = list(catalog(body)["items"])
+        if items[0] is True:
+            items[0] = dict(body["value"]["catalogs"][0]["document"]["data"]["items"][0])
+        return items[0]
 
     def doc(body):
         return body["value"]["catalogs"][0]["document"]
+
+    def rule_data(body):
+        return body["value"]["rules"][0]["document"]["data"]["rules"][0]
 
     def put(get, k, v):
         return lambda body: get(body).__setitem__(k, v)
@@ -305,6 +321,11 @@ def _mutations():
         "a date a number": put(item, "deadline", 20260331),
         "attrs holding a list": put(item, "attrs", {"x": [1]}),
         "a text not a Text": put(item, "name", "戸籍"),
+        "an item not a mapping": lambda b: catalog(b).__setitem__("items", [1]),
+        "a catalog not a mapping": lambda b: b["value"]["catalogs"][0].__setitem__("catalog", 1),
+        "the data of a rule stored as true: severity": put(rule_data, "severity", "CRITICAL"),
+        "the data of a rule stored as true: gone": lambda b: b["value"]["rules"][0]["document"]["data"]["rules"].pop(),
+        "the data of a catalog stored as true: a date": lambda b: doc(b)["data"]["items"][0].__setitem__("deadline", 1),
         "rules missing": lambda b: b["value"].pop("rules"),
         "a catalog file missing": lambda b: b["value"]["catalogs"].pop(),
         "another file's sha256": put(doc, "sha256", "0" * 64),
@@ -318,9 +339,15 @@ def _mutations():
         "the value null": lambda b: b.__setitem__("value", None),
         "other sources": lambda b: b["sources"][0].pop(),
         "another key": lambda b: b.__setitem__("key", "0" * 64),
-        "a duplicate rule": lambda b: b["value"]["rules"][0]["rules"].append(rule(b)),
+        "a duplicate rule": lambda b: _all_written_out(b["value"]["rules"][0], extra=1),
         "a rule of an unknown catalog": put(rule, "catalog", "nowhere"),
     }
+
+
+def _all_written_out(entry, extra=0):
+    """A rule file's rules all written out (none `true`), the first `extra` of them twice."""
+    rules = entry["document"]["data"]["rules"]
+    entry["rules"] = [dict(r) for r in rules + rules[:extra]]
 
 
 @pytest.fixture(scope="module")

@@ -125,9 +125,11 @@ def _library_versions() -> list[tuple[str, str]]:
         want = {_normalise(lib): lib for lib in LIBRARIES}
         found: dict[str, str] = {}
         for entry in sys.path:
+            if not isinstance(entry, str):
+                continue
             try:
                 names = os.listdir(entry or ".")
-            except (OSError, TypeError, ValueError):
+            except (OSError, ValueError):
                 continue
             for n in names:
                 if n.endswith(".dist-info"):
@@ -334,8 +336,10 @@ def _types(values: Any) -> set:
 
 # A decoder is a function that checks JSON data against a field's type and returns the value,
 # or, for types whose JSON form is the value itself (str, int, bool, None and unions of them),
-# the frozenset of those exact types: the value is then used as orjson made it, checked at C
-# speed (set(map(type, ...))) when it is inside a list or a mapping.
+# the frozenset of those exact types: the value is then used as it is, checked at C speed
+# (set(map(type, ...))) when it is inside a list or a mapping. Lists and mappings are new ones,
+# their Any values shared, as pydantic's validation makes them (a model may be decoded from its
+# document's data, and must share no more with it than a fresh load does).
 Decoder = Callable[[Any], Any] | frozenset
 _SCALARS = (str, int, bool, float, type(None))
 
@@ -394,12 +398,12 @@ def _decoder(tp: Any) -> Decoder:
         if isinstance(item, frozenset):
             def plain_list(v: Any) -> list:
                 _need(type(v) is list and _types(v) <= item)
-                return v
+                return list(v)
             return plain_list
         if item is _any:
             def any_list(v: Any) -> list:
                 _need(type(v) is list)
-                return v
+                return list(v)
             return any_list
 
         def a_list(v: Any) -> list:
@@ -413,12 +417,12 @@ def _decoder(tp: Any) -> Decoder:
         if isinstance(val, frozenset):
             def plain_dict(v: Any) -> dict:
                 _need(type(v) is dict and _types(v.values()) <= val)
-                return v
+                return dict(v)
             return plain_dict
         if val is _any:
             def any_dict(v: Any) -> dict:
                 _need(type(v) is dict)
-                return v
+                return dict(v)
             return any_dict
 
         def a_dict(v: Any) -> dict:
@@ -563,9 +567,40 @@ def _decode_document(d: Any, file: str, sha256: str) -> Any:
 
 # ---------------------------------------------------------------------------- the engine's pair
 
+def _same(a: Any, b: Any) -> bool:
+    """a == b, and of the same types throughout (1 is not True, 1.0 is not 1); key order aside."""
+    if type(a) is not type(b):
+        return False
+    if type(a) is dict:
+        return a.keys() == b.keys() and all(_same(v, b[k]) for k, v in a.items())
+    if type(a) is list:
+        return len(a) == len(b) and all(map(_same, a, b))
+    return a == b
+
+
+def _or_same(dumps: list, data: Any) -> list:
+    """The dumps of the models validated from the list `data`, each replaced by `true` where it
+    is its data as written (decoded from the document's data then, not stored twice)."""
+    if type(data) is not list or len(data) != len(dumps):
+        return dumps
+    return [True if _same(d, x) else d for d, x in zip(dumps, data)]
+
+
+def _from_same(entries: Any, data: Any) -> list:
+    _need(type(entries) is list)
+    if not any(e is True for e in entries):
+        return entries
+    _need(type(data) is list and len(data) == len(entries), "no data where the model is its data")
+    return [x if e is True else e for e, x in zip(entries, data)]
+
+
 class EngineCodec:
     """The (CatalogSet, RuleBook) pair of Engine.load: per file its document and its checked
-    model(s); the rest is derived again as load_catalogs and load_rules derive it."""
+    model(s); the rest is derived again as load_catalogs and load_rules derive it.
+
+    Most models dump to exactly their data as written (the shipped catalogs all do): a catalog,
+    an item or a rule that does is stored as `true`, and decoded, with the same checks, from its
+    document's data. That halves the entry."""
 
     def encode(self, value: Any) -> Any:
         from .catalog import CatalogSet
@@ -576,12 +611,18 @@ class EngineCodec:
             raise TypeError("not a (CatalogSet, RuleBook) pair")
         _fields_are(CatalogSet, {"catalogs", "documents", "items", "_citations", "_ids"})
         _fields_are(RuleBook, {"rules", "documents", "rule_files", "version", "digest"})
-        catalogs = [{"document": _encode_document(doc), "catalog": _dump(cs.catalogs[area])}
-                    for area, doc in cs.documents.items()]
+        catalogs = []
+        for area, doc in cs.documents.items():
+            dump = _dump(cs.catalogs[area])
+            if _same(dump, doc.data):
+                dump = True
+            elif type(dump.get("items")) is list:
+                dump["items"] = _or_same(dump["items"], doc.data.get("items"))
+            catalogs.append({"document": _encode_document(doc), "catalog": dump})
         by_file: dict[str, list] = {}
         for r in book.rules:
             by_file.setdefault(book.rule_files[r.id], []).append(_dump(r))
-        rules = [{"document": _encode_document(doc), "rules": by_file.get(f, [])}
+        rules = [{"document": _encode_document(doc), "rules": _or_same(by_file.get(f, []), doc.data.get("rules"))}
                  for f, doc in book.documents.items()]
         return {"catalogs": catalogs, "rules": rules}
 
@@ -600,7 +641,14 @@ class EngineCodec:
         for (f, sha), e in zip(cat_files, entries):
             _need(type(e) is dict and e.keys() == {"document", "catalog"})
             doc = _decode_document(e["document"], f, sha)
-            cat = catalog(e["catalog"])
+            m = e["catalog"]
+            if m is True:
+                m = doc.data
+            else:
+                _need(type(m) is dict)
+                if "items" in m:
+                    m = dict(m, items=_from_same(m["items"], doc.data.get("items")))
+            cat = catalog(m)
             _need(cat.area not in cs.catalogs, "an area twice")
             cs.catalogs[cat.area] = cat
             cs.documents[cat.area] = doc
@@ -619,15 +667,16 @@ class EngineCodec:
         h = hashlib.sha256()
         versions = set()
         for (f, sha), e in zip(rule_files, entries):
-            _need(type(e) is dict and e.keys() == {"document", "rules"} and type(e["rules"]) is list)
+            _need(type(e) is dict and e.keys() == {"document", "rules"})
             doc = _decode_document(e["document"], f, sha)
             h.update(Path(f).name.encode() + b"\0" + sha.encode() + b"\0")
             version = doc.data.get("ruleset_version")
             _need(type(version) is str)
             versions.add(version)
             book.documents[doc.file] = doc
-            _need(len(e["rules"]) > 0)
-            for r in map(rule, e["rules"]):
+            rules = _from_same(e["rules"], doc.data.get("rules"))
+            _need(len(rules) > 0)
+            for r in map(rule, rules):
                 _need(r.id not in book.rule_files and r.catalog in cs.catalogs, "a rule twice, or of no catalog")
                 book.rule_files[r.id] = doc.file
                 book.rules.append(r)
