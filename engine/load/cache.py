@@ -1,35 +1,35 @@
 """A cache of the loaded and checked catalogs and rules, so a single run starts fast.
 
-Reading and checking every catalog and rule file takes about 45 ms of a run (the YAML, and
-building pydantic's validators and validating); rebuilding the same objects from the cache
-takes about 10 ms. The cache can only make a run faster: it never changes a result, never runs
-code, and never makes a run fail.
+Reading and checking every catalog and rule file takes about 50 ms of a run (the YAML, building
+pydantic's validators, validating); rebuilding the same objects from the cache about 15 ms. An
+entry can only make a run faster: one that is not exactly what this version of gapcheck wrote
+for these files is never used, it cannot run code, and it never makes a run fail.
 
-- **Plain data, no pickle.** An entry holds, for each catalog and rule file, its name, sha256,
-  the parsed YAML (data, positions, notes) and the checked model as pydantic dumps it
-  (``model_dump(mode="json", exclude_unset=True)``), as JSON (orjson). Loading JSON cannot run
-  code. The models are rebuilt with ``model_construct``, which skips pydantic's validation (the
-  expensive part), but only after every value has been checked against the model's field types
-  (str, int, bool, dates, Literal values, lists, mappings, nested models, required fields,
-  unknown keys); the derived parts (the index of requirements, which file holds each rule, the
-  rules digest and ``rules_version``) are computed again from the files, never read.
+- **Plain data, no pickle.** An entry is JSON (orjson): for each catalog and rule file its
+  name, sha256 and parsed YAML (data, positions, notes), and its checked models as pydantic
+  dumps them (``model_dump(mode="json", exclude_unset=True)``), or ``true`` where a model's dump
+  is its data as written (all the shipped ones). Reading JSON runs no code. The models are made
+  as ``model_construct`` makes them, without pydantic's validation (the expensive part), but
+  only after every value has been checked against the model's field types (str, int, bool,
+  dates, Literal values, lists, mappings, nested models; no unknown or missing fields). The
+  index of requirements, which file holds each rule, the rules digest and ``rules_version``
+  are derived again, as the loaders derive them, never read.
 - **Verified.** The key is the sha256 of the entry format, the gapcheck version, the Python
-  version, the versions of pydantic, pydantic-core, PyYAML, durable-rules and orjson, the engine's
-  own source files, and every catalog and rule file (folder, name and sha256), which are read
-  and hashed on every run. The entry records its key and the sha256 of its payload, and each
-  file's sha256, which must equal the file's as it is now. An entry is only written when what it
-  rebuilds is equal to what was loaded. Any doubt (a bad digest, another key, unreadable, not
-  the format, a value of the wrong type, an exception while rebuilding) means a full load, which
-  replaces the entry.
-- **Private.** The folder is created 0700 and entries 0600. A folder (or an entry) that is
-  writable by the group or others, or owned by another user, is not used: a full load, nothing
-  written.
+  version, the versions of pydantic, pydantic-core, PyYAML, durable-rules and orjson, the
+  engine's own source files and every catalog and rule file (folder, name, sha256), which are
+  read and hashed on every run. The entry holds its key, the sha256 of its payload, and the
+  sha256 of each file, which must be the file's as it is now. An entry is only written when
+  what it rebuilds equals what was loaded. Any doubt (a bad digest, another key, unreadable,
+  not the format, a value of the wrong type, an exception while rebuilding) means a full load,
+  which replaces the entry.
+- **Private.** The folder is created 0700 and entries 0600. A folder or an entry that the group
+  or others can write, or that another user owns, is not used: a full load, nothing written.
 
-Trust: the cache has the same trust as the user's own files. What is cross-checked is that an
-entry belongs to the files as they are (a stale or copied entry is never used), not that its
-contents are what loading them gives: someone who can write the user's private cache folder
-could write a well-formed entry, with matching digests, whose findings differ. Only the user
-(or anyone acting as the user, who could as well change the user's files) can.
+Trust: the cache has the same trust as the user's own files. The checks make sure an entry
+belongs to the files as they are now (a stale, damaged or copied entry is never used), not that
+it holds what loading them gives: someone who can write the user's private cache folder could
+write a well-formed entry, with matching digests, whose findings differ. Only the user can, or
+someone acting as the user, who could as well change the catalogs, the rules or gapcheck.
 
 The cache lives in $GAPCHECK_CACHE_DIR, else $XDG_CACHE_HOME/gapcheck, else ~/.cache/gapcheck,
 and keeps the KEEP most recently used entries (one per install or checkout in use).
