@@ -306,3 +306,15 @@ def test_a_requirement_no_rule_fired_on_is_unassessed_never_passed(engine):
         assert f.obligation == engine.catalogs.items[f.requirement][1].obligation
     plain = evaluate(engine.ruleset, lp, day)
     assert not [f for f in plain.findings if f.rule == UNMATCHED_RULE]
+
+
+def test_the_safety_net_rule_is_a_valid_rule(engine):
+    """The safety net's rules are built without validation (they are constant); validated,
+    they are equal."""
+    from gapcheck.engine.load.models import Rule
+
+    nets = engine.ruleset.unmatched
+    assert nets and {cr.rule.id for cr in nets.values()} == {"gapcheck.unmatched"}
+    for (area, obligation), cr in nets.items():
+        again = Rule.model_validate(cr.rule.model_dump())
+        assert again == cr.rule and again.catalog == area and again.obligation == obligation

@@ -110,12 +110,18 @@ class RuleSet:
 
 
 def _unmatched_rule(area: str, obligation: str) -> Rule:
-    return Rule(
-        id=UNMATCHED_RULE, catalog=area, when=[{"stated": True}],
+    """The safety net's rule: constant and valid (a test validates it), so it is built without
+    validation, which would build the Rule validator on every run for nine constant rules."""
+    from ..load.models import Text
+
+    return Rule.model_construct(
+        id=UNMATCHED_RULE, catalog=area, fact="requirement", requirement=None, when=[{"stated": True}],
         status="unassessed", severity="info", obligation=obligation,
-        title={"ja": "判定するルールがない要件", "en": "No rule assessed this requirement"},
-        message={"ja": "{requirement_name}: プロファイルの状態（{status}）を判定するルールがないため未評価です",
-                 "en": "{requirement_name}: no rule assesses the profile's status ({status}), so it is unassessed"},
+        title=Text.model_construct(ja="判定するルールがない要件", en="No rule assessed this requirement"),
+        message=Text.model_construct(
+            ja="{requirement_name}: プロファイルの状態（{status}）を判定するルールがないため未評価です",
+            en="{requirement_name}: no rule assesses the profile's status ({status}), so it is unassessed"),
+        remediation=None, references=[], tags=[], action=None,
         examples=[{"expect": "fire"}, {"expect": "no_fire"}])
 
 
