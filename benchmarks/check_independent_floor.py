@@ -26,7 +26,9 @@ DATES = ("2026-11-23", "2026-04-01")
 
 
 def gapcheck_cmd() -> list[str]:
-    exe = shutil.which("gapcheck")
+    """The gapcheck command of this Python's environment (then the one on PATH)."""
+    beside = Path(sys.executable).with_name("gapcheck")
+    exe = str(beside) if beside.is_file() else shutil.which("gapcheck")
     return [exe] if exe else [sys.executable, "-m", "cli"]
 
 
