@@ -15,6 +15,7 @@ import argparse
 import datetime as dt
 import gc
 import hashlib
+import operator
 import os
 import re
 import string
@@ -219,6 +220,8 @@ def load_catalogs() -> dict:
                       refs=cite(it["citation"]), ext_refs=cite(ext.get("citation") or []) if ext else [])
             items[it["id"]] = it
         cats[area] = {"items": c["items"], "profile_facts": sorted(c.get("profile_facts") or {}),
+                      "ids": {it["id"] for it in c["items"]},
+                      "attr_keys": sorted({k for it in c["items"] for k in it["attrs"]}),
                       "edition": {"edition": c["edition"], "as_of": day(c["as_of"]).isoformat(),
                                   "file": f.name, "sha256": hashlib.sha256(raw).hexdigest()}}
         inputs.append({"kind": "catalog", "path": f"{f.parent.name}/{f.name}", "sha256": hashlib.sha256(raw).hexdigest()})
@@ -234,23 +237,45 @@ def conditions(conds: list):
         if key in ("any", "all"):
             subs = [conditions([x]) for x in val]
             fields += [f for fs, _ in subs for f in fs]
-            ps = [p for _, p in subs]
-            preds.append((lambda d, ps=ps: any(p(d) for p in ps)) if key == "any" else
-                         (lambda d, ps=ps: all(p(d) for p in ps)))
+            preds.append((either if key == "any" else every)(tuple(p for _, p in subs)))
             continue
         op, arg = next(iter(val.items())) if isinstance(val, dict) else ("eq", val)
         fields.append(key)
         preds.append(leaf(key, op, arg))
-    return fields, (lambda d: all(p(d) for p in preds))
+    return fields, every(tuple(preds))
+
+
+def every(preds: tuple):
+    def test(d):
+        for p in preds:
+            if not p(d):
+                return False
+        return True
+    return preds[0] if len(preds) == 1 else test
+
+
+def either(preds: tuple):
+    def test(d):
+        for p in preds:
+            if p(d):
+                return True
+        return False
+    return preds[0] if len(preds) == 1 else test
 
 
 def leaf(f: str, op: str, a):
+    """One condition: a comparison with null never holds (not even ne), except is_null."""
     if op == "is_null":
         return (lambda d: d.get(f) is None) if a else (lambda d: d.get(f) is not None)
-    test = {"eq": lambda v: v == a, "ne": lambda v: v != a, "lt": lambda v: v < a, "le": lambda v: v <= a,
-            "gt": lambda v: v > a, "ge": lambda v: v >= a, "in": lambda v: v in a,
-            "not_in": lambda v: v not in a}[op]
-    return lambda d: (v := d.get(f)) is not None and test(v)
+    if op == "eq" and a is not None:
+        return lambda d: d.get(f) == a
+    if op == "in":
+        a = tuple(a)
+        if None not in a:
+            return lambda d: d.get(f) in a
+    test = {"eq": operator.eq, "ne": operator.ne, "lt": operator.lt, "le": operator.le, "gt": operator.gt,
+            "ge": operator.ge, "in": lambda v, a: v in a, "not_in": lambda v, a: v not in a}[op]
+    return lambda d: (v := d.get(f)) is not None and test(v, a)
 
 
 def prepare(rule: dict) -> dict:
@@ -332,8 +357,7 @@ def load_profile(path: str, cs: dict) -> dict:
         st = st or {}
         scope = st.get("plan_scope")
         need(scope is None or isinstance(scope, list), "plan_scope is a list")
-        items = {}
-        ids = {it["id"] for it in cs["areas"][area]["items"]}
+        items, ids = {}, cs["areas"][area]["ids"]
         for rid, s in (st.get("items") or {}).items():
             need(rid in ids, f"{rid} is not a requirement of {area}")
             s = {"status": s} if isinstance(s, str) else (s or {})
@@ -394,7 +418,6 @@ def facts(p: dict, cs: dict, as_of: dt.date) -> list[dict]:
     for area, cat in cs["areas"].items():
         live = [it for it in cat["items"] if not (it["withdrawn"] and it["withdrawn"] <= as_of)
                 and it["level"] != "prefectural"]
-        attr_keys = sorted({k for it in cat["items"] for k in it["attrs"]})
         state = p["areas"].get(area)
         scope = state["scope"] if state else None
         kinds, covered = {}, {}
@@ -412,7 +435,7 @@ def facts(p: dict, cs: dict, as_of: dt.date) -> list[dict]:
                  "in_force": it["effective_from"] is None or it["effective_from"] <= as_of,
                  "has_extended_deadline": it["ext_deadline"] is not None, "extended": ext,
                  "expects_value": it["expect"] is not None,
-                 **{"attr_" + k: it["attrs"].get(k) for k in attr_keys},
+                 **{"attr_" + k: it["attrs"].get(k) for k in cat["attr_keys"]},
                  "status": st["status"] if st else "unknown", "stated": bool(st) and st["status"] != "unknown",
                  "designated": st["designated"] if st else None, "planned_set": planned is not None,
                  "planned_after_deadline": planned[0] > deadline if planned and deadline else None,
@@ -462,14 +485,19 @@ class Missing(dict):
         return "{" + key + "}"
 
 
+_names: dict = {}
+
+
 def render(template: str, sources: tuple, lang: str) -> str:
+    names = _names.get(template)
+    if names is None:
+        names = _names[template] = [n for _, n, _, _ in string.Formatter().parse(template) if n]
     vals = Missing()
-    for _, name, _, _ in string.Formatter().parse(template):
-        if name:
-            for src in sources:
-                if name in src:
-                    vals[name] = label(src[name], lang)
-                    break
+    for name in names:
+        for src in sources:
+            if name in src:
+                vals[name] = label(src[name], lang)
+                break
     return template.format_map(vals)
 
 
@@ -680,13 +708,19 @@ def main() -> None:
 
         pool = multiprocessing.get_context("fork").Pool(jobs)
         results = pool.imap(run_chunk, chunks)
-    errors = [e for r in results for e in r]
+    errors, done, synced = [], 0, 0
+    for chunk, errs in zip(chunks, results):
+        errors += errs
+        done += len(chunk)
+        if done - synced >= 200:        # written back while the workers go on, as gapcheck syncs
+            os.sync()                   # each round of 200 before it moves them into place
+            synced = done
+    os.sync()
     if jobs > 1:
         pool.close()
         pool.join()
     for e in errors:
         print("error (skipped):", e, file=sys.stderr)
-    os.sync()           # the outputs on disk when the command ends (gapcheck syncs each round of 200)
     sys.exit(1 if errors else 0)
 
 
