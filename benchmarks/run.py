@@ -322,6 +322,10 @@ def main() -> None:
                   f"{os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}; "
                   f"date: {_dt.date.today().isoformat()}; evaluation date {AS_OF}\n")
             independent(args.runs, args.repeat, gen, len(all_paths), tmp)
+            probe = cpu_probe()
+            print(f"CPU check after the runs (a fixed pure-Python loop, one process alone / two at once): "
+                  f"{probe[0]*1e3:.0f} ms / {probe[1]*1e3:.0f} ms each, so two processes ran at "
+                  f"{2 * probe[0] / probe[1]:.2f} times the speed of one")
             return
 
         print("# gapcheck benchmark\n")
