@@ -8,10 +8,12 @@ Prints, in millions of instructions:
   to bare Python start-up and the imports alone;
 - per profile in a batch: the count for 60 profiles minus the count for 20, over 40, in one
   process (engine.batch.run_many, --jobs 1), so start-up and one-time work (loading the engine,
-  building validators, warming caches) cancel out.
+  building validators, warming caches) cancel out;
+- the same two, one run and per profile (as commands: --output-dir, --jobs 1), for gapcheck and
+  for benchmarks/independent_floor.py side by side.
 The catalogs-and-rules cache is warmed first for each command, so every counted run reads it
 (one counted run that missed it would add the whole catalog load to its count). Under callgrind a
-program runs about 50 times slower: the whole script takes 2 to 3 minutes.
+program runs about 50 times slower: the whole script takes 3 to 5 minutes.
 """
 from __future__ import annotations
 
@@ -48,6 +50,34 @@ def child(n: int, folder: str) -> None:
     render = batch.Renderer("json")
     for out in batch.run_many(paths, as_of=_dt.date.fromisoformat(AS_OF), lang="ja", render=render, jobs=1):
         assert out.ok, out
+
+
+def independent_floor(gc_cmd: list[str], single: list[str], tmp: Path, small: int, large: int) -> None:
+    """gapcheck against benchmarks/independent_floor.py, both as commands: one run, and per profile
+    of a batch to --output-dir with --jobs 1 (large minus small profiles)."""
+    floor = [sys.executable, str(ROOT / "benchmarks" / "independent_floor.py")]
+    folders = {}
+    for n in (small, large):
+        folders[n] = tmp / f"first{n}"
+        folders[n].mkdir()
+        for p in sorted((tmp / "p").glob("*.yaml"))[:n]:
+            shutil.copy(p, folders[n])
+
+    def batch(cmd: list[str], n: int) -> int:
+        out = tmp / "out"
+        shutil.rmtree(out, ignore_errors=True)
+        return count(cmd + [str(folders[n]), "--as-of", AS_OF, "--jobs", "1", "--output-dir", str(out)])
+
+    one = {"gapcheck": count(single),
+           "floor": count(floor + [str(ROOT / "profiles" / "uchinada.yaml"), "--as-of", AS_OF, "-o", str(tmp / "f.json")])}
+    per = {"gapcheck": (batch(gc_cmd + ["run"], large) - batch(gc_cmd + ["run"], small)) / (large - small),
+           "floor": (batch(floor, large) - batch(floor, small)) / (large - small)}
+    print("\n## Against the independent floor (benchmarks/independent_floor.py)\n")
+    print("| instructions | gapcheck | independent floor | ratio |\n|---|---|---|---|")
+    print(f"| one run: uchinada, JSON to a file | {one['gapcheck'] / 1e6:,.0f} M | {one['floor'] / 1e6:,.0f} M "
+          f"| {one['gapcheck'] / one['floor']:.2f} |")
+    print(f"| per profile of a batch to --output-dir, --jobs 1 ({large} minus {small}) | {per['gapcheck'] / 1e6:.1f} M "
+          f"| {per['floor'] / 1e6:.1f} M | {per['gapcheck'] / per['floor']:.2f} |")
 
 
 def main() -> None:
@@ -91,6 +121,7 @@ def main() -> None:
         per = (large - small) / (args.large - args.small)
         print(f"\nPer profile in a batch ({args.small} to {args.large} generated profiles, one process): "
               f"{per / 1e6:.1f} M instructions")
+        independent_floor(gc_cmd, single, tmp, args.small, args.large)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

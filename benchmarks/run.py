@@ -2,6 +2,7 @@
 
     python benchmarks/run.py              # full run (1,741 profiles; a few minutes on 2 cores)
     python benchmarks/run.py --quick      # 100 profiles only
+    python benchmarks/run.py --independent-only   # only gapcheck against benchmarks/independent_floor.py
 
 Everything is measured in this one run on this machine and printed as Markdown; the figures in
 benchmarks/README.md come from it. Profiles come from benchmarks/generate.py (fixed seed).
@@ -210,6 +211,86 @@ def floor(paths: list[Path], tmp: Path, tag: str) -> dict:
     return {"profiles": len(paths), "wall_s": wall, "peak_rss_mb": peak / 2**20}
 
 
+INDEPENDENT = ROOT / "benchmarks" / "independent_floor.py"
+
+
+def _alternate(cmds: dict[str, list[str]], runs: int, before=None) -> dict[str, list[float]]:
+    """Wall times of each command, run in turn (ABBA order: the machine's speed drifts)."""
+    walls: dict[str, list[float]] = {k: [] for k in cmds}
+    for i in range(runs):
+        for k in (list(cmds) if i % 2 == 0 else list(cmds)[::-1]):
+            if before:
+                before(k)
+            walls[k].append(timed(cmds[k], memory=False, cwd=str(ROOT))[0])
+    return walls
+
+
+def _same_files(a: Path, b: Path) -> bool:
+    names = sorted(p.name for p in a.iterdir())
+    return names == sorted(p.name for p in b.iterdir()) and all(
+        (a / n).read_bytes() == (b / n).read_bytes() for n in names)
+
+
+def independent_single(runs: int, tmp: Path) -> dict:
+    """One profile end to end (process start to exit): gapcheck and the independent floor, alternately."""
+    prof = "profiles/uchinada.yaml"
+    out = {k: tmp / f"single-{k}.json" for k in ("gapcheck", "floor")}
+    cmds = {"gapcheck": gapcheck_cmd() + ["run", prof, "--as-of", AS_OF, "--format", "json", "-o", str(out["gapcheck"])],
+            "floor": [sys.executable, str(INDEPENDENT), prof, "--as-of", AS_OF, "-o", str(out["floor"])]}
+    for c in cmds.values():
+        timed(c, memory=False, cwd=str(ROOT))     # warm the file cache and gapcheck's catalog cache
+    walls = _alternate(cmds, runs)
+    return {"walls": walls, "same": out["gapcheck"].read_bytes() == out["floor"].read_bytes()}
+
+
+def independent_batch(folder: Path, jobs: int, runs: int, tmp: Path) -> dict:
+    """A folder of profiles to --output-dir with --jobs: gapcheck and the independent floor, alternately.
+    Each run starts with an empty output folder and nothing left to write back (os.sync)."""
+    out = {k: tmp / f"ind-{k}" for k in ("gapcheck", "floor")}
+    cmds = {"gapcheck": gapcheck_cmd() + ["run", str(folder), "--as-of", AS_OF, "--jobs", str(jobs),
+                                          "--output-dir", str(out["gapcheck"])],
+            "floor": [sys.executable, str(INDEPENDENT), str(folder), "--as-of", AS_OF, "--jobs", str(jobs),
+                      "--output-dir", str(out["floor"])]}
+
+    def fresh(k: str) -> None:
+        shutil.rmtree(out[k], ignore_errors=True)
+        os.sync()
+
+    walls = _alternate(cmds, runs, before=fresh)
+    same = _same_files(out["gapcheck"], out["floor"])
+    for d in out.values():
+        shutil.rmtree(d, ignore_errors=True)
+    return {"walls": walls, "same": same}
+
+
+def _spread(xs: list[float], unit: float, fmt: str) -> str:
+    return (f"{statistics.median(xs) * unit:{fmt}} ({min(xs) * unit:{fmt}}–{max(xs) * unit:{fmt}})")
+
+
+def independent(runs: int, repeat: int, folder: Path, n: int, tmp: Path) -> None:
+    """gapcheck against the independent floor: one profile, and the batch to a folder on disk and,
+    where there is one, in memory (tmpfs: the same work without the disk's write-back)."""
+    rows = [("one profile end to end (uchinada, JSON to a file)", independent_single(runs, tmp), 1e3, ".0f", " ms"),
+            (f"{n} profiles, --jobs 2, to --output-dir", independent_batch(folder, 2, repeat, tmp), 1, ".1f", " s")]
+    if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK):
+        shm = Path(tempfile.mkdtemp(prefix="gapcheck-bench-", dir="/dev/shm"))
+        try:
+            rows.append((f"{n} profiles, --jobs 2, to --output-dir in memory (/dev/shm)",
+                         independent_batch(folder, 2, repeat, shm), 1, ".1f", " s"))
+        finally:
+            shutil.rmtree(shm, ignore_errors=True)
+    print("## Against the independent floor (benchmarks/independent_floor.py: no gapcheck code)\n")
+    print("Run alternately (ABBA), so a drift in the machine's speed touches both alike; "
+          "median (min–max); ratio of the medians.\n")
+    print("| measure | gapcheck | independent floor | ratio | runs | outputs |\n|---|---|---|---|---|---|")
+    for what, r, unit, fmt, u in rows:
+        g, f = r["walls"]["gapcheck"], r["walls"]["floor"]
+        print(f"| {what} | {_spread(g, unit, fmt)}{u} | {_spread(f, unit, fmt)}{u} "
+              f"| {statistics.median(g) / statistics.median(f):.2f} | {len(g)} each "
+              f"| {'byte-identical' if r['same'] else 'DIFFERENT'} |")
+    print()
+
+
 def byte_compile() -> None:
     """Compile gapcheck's modules to bytecode first, as `pip install` does: otherwise a run
     from the source tree with PYTHONDONTWRITEBYTECODE set compiles them on every start."""
@@ -225,6 +306,8 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=7, help="repetitions for the single-profile latency")
     ap.add_argument("--repeat", type=int, default=3,
                     help="runs of the largest batch with --jobs 2 (the machine's speed varies)")
+    ap.add_argument("--independent-only", action="store_true",
+                    help="only gapcheck against the independent floor (one profile, and the largest batch)")
     args = ap.parse_args()
     byte_compile()
     sizes = [100] if args.quick else [100, 400, 1741]
@@ -234,6 +317,16 @@ def main() -> None:
         t = time.perf_counter()
         all_paths = generate.generate(max(sizes), 1, gen)
         gen_s = time.perf_counter() - t
+        if args.independent_only:
+            print(f"# gapcheck against the independent floor\n\n- machine: {platform.machine()}, "
+                  f"{os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}; "
+                  f"date: {_dt.date.today().isoformat()}; evaluation date {AS_OF}\n")
+            independent(args.runs, args.repeat, gen, len(all_paths), tmp)
+            probe = cpu_probe()
+            print(f"CPU check after the runs (a fixed pure-Python loop, one process alone / two at once): "
+                  f"{probe[0]*1e3:.0f} ms / {probe[1]*1e3:.0f} ms each, so two processes ran at "
+                  f"{2 * probe[0] / probe[1]:.2f} times the speed of one")
+            return
 
         print("# gapcheck benchmark\n")
         print(f"- machine: {platform.machine()}, {os.cpu_count()} cores, {platform.python_implementation()} "
@@ -286,6 +379,7 @@ def main() -> None:
             g = next(r for r in rows if r["profiles"] == n and r["jobs"] == 1)
             print(f"| {n} | {g['wall_s']:.1f} s | {f['wall_s']:.1f} s | {g['wall_s']/f['wall_s']:.2f} |")
         print()
+        independent(args.runs, args.repeat, gen, len(all_paths), tmp)
         if len(sizes) > 1:
             per = [next(r for r in rows if r["profiles"] == n and r["jobs"] == 2)["ms_per_profile"] for n in sizes]
             print("Linearity (--jobs 2, ms per profile): " + ", ".join(f"{n}: {p:.1f}" for n, p in zip(sizes, per)))
