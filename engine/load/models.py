@@ -7,6 +7,9 @@ import datetime as _dt
 import re
 from typing import Annotated, Any, Literal, Optional, Union
 
+import sys
+import types
+
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator,
                       model_validator)
 
@@ -14,6 +17,22 @@ from ..vocab import (ACTIONS, FINDING_STATUSES, ITEM_STATUSES, OBLIGATIONS, RULE
                      SEVERITIES)
 from . import jdate
 from .yamlio import ascii_token
+
+
+
+def _without_pydantic_plugins() -> None:
+    """A result must not depend on what else is installed: a pydantic plugin (found through
+    package metadata) can change how a profile is validated. gapcheck runs with none, as with
+    PYDANTIC_DISABLE_PLUGINS=__all__, and without importing pydantic's plugin finder, which
+    imports importlib.metadata (about 10 ms of every run's start-up) only to find none."""
+    name = "pydantic.plugin._loader"
+    if name not in sys.modules:
+        finder = types.ModuleType(name, "gapcheck: no pydantic plugins")
+        finder.get_plugins = lambda: ()
+        sys.modules[name] = finder
+
+
+_without_pydantic_plugins()
 
 # Validators are built when a model is first used, not at import: a run that takes its catalogs
 # and rules from the cache (engine/cache.py) never builds theirs, which took 34 M instructions of
