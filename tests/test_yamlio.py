@@ -1,9 +1,9 @@
 """The YAML reader's builders give the same data, positions and notes.
 
-Documents without anchors ('&') are built straight from libyaml's events (_build_from_events)
-or, when they need more than the common case, from the composed nodes without alias bookkeeping
-(_PlainBuilder); every other document by _Builder, which bounds alias expansion. All must read
-any document alike."""
+Documents without anchors ('&') are built straight from libyaml's events (_build_from_events);
+every other document, and one that needs more than the common case, by _Builder, which bounds
+alias expansion. Both must read any document alike (benchmarks/yaml_builders.py measures what
+the events path saves)."""
 import pytest
 from hypothesis import given, settings, strategies as st
 
@@ -27,21 +27,16 @@ TRICKY = [
 ]
 
 
-def both(text: str):
-    nodes = yamlio._compose(text)
-    out = []
-    for cls in (yamlio._Builder, yamlio._PlainBuilder):
-        b = cls("f.yaml")
-        out.append((b.build(nodes[0], ()), b.positions, b.notes))
-    return out
+def careful_build(text: str):
+    b = yamlio._Builder("f.yaml")
+    return b.build(yamlio._compose(text)[0], ()), b.positions, b.notes
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_builders_agree_on_every_shipped_file(path):
     text = path.read_text(encoding="utf-8")
-    plain, careful = both(text)
-    assert plain == careful
-    assert plain[1], "positions were recorded"
+    careful = careful_build(text)
+    assert careful[1], "positions were recorded"
     if "&" not in text:
         assert yamlio._build_from_events(text, "f.yaml") == careful[:2]
         assert not careful[2]          # no notes: shipped files need no normalising
@@ -53,7 +48,7 @@ def from_events(text):
         data, positions = yamlio._build_from_events(text, "f.yaml")
         return "ok", data, positions, []
     except yamlio._Unusual:
-        return outcome(yamlio._PlainBuilder, text)
+        return outcome(yamlio._Builder, text)
     except yamlio.GapcheckError as e:
         return "error", e.render("en")
 
@@ -78,7 +73,6 @@ def parsed_carefully(text, monkeypatch):
 @pytest.mark.parametrize("text", TRICKY)
 def test_builders_agree_on_tricky_documents(text, monkeypatch):
     careful = outcome(yamlio._Builder, text)
-    assert outcome(yamlio._PlainBuilder, text) == careful
     assert from_events(text) == careful
     assert parsed(text) == parsed_carefully(text, monkeypatch)
 
@@ -133,5 +127,4 @@ def test_builders_agree_on_generated_documents(tree):
 
     text = yaml.safe_dump({"root": tree}, allow_unicode=True)
     careful = outcome(yamlio._Builder, text)
-    assert outcome(yamlio._PlainBuilder, text) == careful
     assert from_events(text) == careful

@@ -84,7 +84,7 @@ def _init_worker(options: dict) -> None:
 def _run_one(path: str) -> Outcome:
     """One profile, with the cyclic garbage collector paused: a profile allocates tens of
     thousands of short-lived objects, freed by reference counting, which made the collector
-    run about twenty times per profile (3 % of the instructions, measured with callgrind). It
+    run about twenty times per profile (benchmarks/README.md). It
     runs again, once, when it is switched back on; a profile leaves about 60 objects in
     reference cycles, so memory stays flat."""
     was_enabled = gc.isenabled()

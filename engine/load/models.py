@@ -35,9 +35,7 @@ def _without_pydantic_plugins() -> None:
 _without_pydantic_plugins()
 
 # Validators are built when a model is first used, not at import: a run that takes its catalogs
-# and rules from the cache (engine/cache.py) never builds theirs, which took 34 M instructions of
-# a single run. Per profile it makes no measurable difference (callgrind, 60 profiles minus 20,
-# the same commit both ways: 40.1 M eager, 40.3 M deferred, within the count's run-to-run spread).
+# and rules from the cache (engine/load/cache.py) never builds theirs (benchmarks/README.md).
 Strict = ConfigDict(extra="forbid", frozen=False, populate_by_name=True, defer_build=True)
 
 

@@ -409,50 +409,6 @@ class _Builder:
                                 column=node.start_mark.column + 1) from None
 
 
-class _PlainBuilder(_Builder):
-    """The same result as _Builder for a document without anchors (no '&' in its text), which
-    therefore has no aliases: no alias bookkeeping per node (the common case; about twice as
-    fast, measured on generated profiles)."""
-
-    def build(self, node: yaml.Node, path: Path, depth: int = 0) -> Any:
-        if depth > MAX_DEPTH:
-            raise _too_deep(self.file, node.start_mark)
-        if path not in self.positions:
-            self.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-        cls = node.__class__
-        if cls is yaml.ScalarNode:
-            return self.scalar(node)
-        if node.tag not in _COLLECTION_TAGS:
-            raise self._tag_error(node)
-        if cls is yaml.MappingNode:
-            return self.mapping(node, path, depth)
-        return [self.build(v, path + (i,), depth + 1) for i, v in enumerate(node.value)]
-
-    def mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict:
-        # The common case inline: plain ASCII keys, text values. Anything else (merge keys,
-        # keys to normalise, duplicates, nested values) takes the general path.
-        pairs = node.value
-        for knode, _ in pairs:
-            if knode.tag == _MERGE:
-                return super().mapping(node, path, depth)
-        out: dict = {}
-        positions = self.positions
-        for knode, vnode in pairs:
-            key = knode.value
-            if (knode.__class__ is not yaml.ScalarNode or knode.tag != _STR or not key.isascii()
-                    or key != key.strip() or key in out):
-                key = self.key(knode, path)
-                if key in out:
-                    return super().mapping(node, path, depth)      # reports the duplicate
-            child = path + (key,)
-            positions[child] = (knode.start_mark.line + 1, knode.start_mark.column + 1)
-            if vnode.__class__ is yaml.ScalarNode and vnode.tag == _STR and depth < MAX_DEPTH:
-                out[key] = vnode.value
-            else:
-                out[key] = self.build(vnode, child, depth + 1)
-        return out
-
-
 class _Unusual(Exception):
     """The document needs the careful path (tags, merge keys, keys to normalise, duplicates,
     more than one document, the depth limit ...); raised by _build_from_events."""
@@ -461,7 +417,7 @@ class _Unusual(Exception):
 def _build_from_events(text: str, file: str) -> tuple[Any, dict]:
     """(data, positions) for a document without anchors, built straight from libyaml's events.
 
-    The same result as composing the nodes and building with _PlainBuilder (tests check it on
+    The same result as composing the nodes and building with _Builder (tests check it on
     every shipped file, tricky documents and 300 generated ones), about a third faster: the
     composer keeps a Python object for every node and two for its marks until the document is
     complete, and calls back into Python for each node. Anything beyond the common case raises
@@ -523,7 +479,7 @@ def _build_from_events(text: str, file: str) -> tuple[Any, dict]:
                 if tag != _STR:
                     if tag == _MERGE:
                         raise _Unusual
-                    builder = builder or _PlainBuilder(file)
+                    builder = builder or _Builder(file)
                     value = builder.scalar(yaml.ScalarNode(tag, value, ev.start_mark, ev.end_mark, ev.style))
             elif cls is _MapStart or cls is _SeqStart:
                 value = {} if cls is _MapStart else []
@@ -662,7 +618,7 @@ def parse(text: str, file: str, sha256: str | None = None) -> Document:
                             file=file, line=1,
                             hint_en="a YAML mapping (key: value lines) is expected",
                             hint_ja="「キー: 値」形式のYAMLを記述してください")
-    b = _PlainBuilder(file) if "&" not in text else _Builder(file)
+    b = _Builder(file)
     try:
         data = b.build(nodes[0], ())
     except RecursionError:

@@ -256,8 +256,8 @@ class _Codec:
     """The JSON codec of durable_rules' Python layer (`durable.engine.json`), backed by orjson.
 
     durable_rules moves every asserted fact into its C core as JSON text and every match back
-    out as JSON text, through the standard library's json (about a third of the instructions
-    gapcheck spent matching one profile, measured with callgrind). orjson reads and writes the
+    out as JSON text, through the standard library's json (a third of what matching cost:
+    benchmarks/README.md). orjson reads and writes the
     same JSON; anything it refuses (integers beyond 64 bits, non-standard numbers) goes through
     the standard library as before."""
 

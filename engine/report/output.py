@@ -62,7 +62,7 @@ def stage(path: str | os.PathLike, data: str | bytes, tag: str = "", *, sync: bo
 
     `commit` then moves it into place. With sync=False the file is not synced to disk here:
     the caller syncs once (`sync_all`) before committing many files, as a batch does (one
-    fsync per file cost about 5 s of 20 for 1,741 profiles, measured)."""
+    fsync per file cost a quarter of a large batch: benchmarks/README.md)."""
     target = Path(path)
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
@@ -123,8 +123,8 @@ def sync_all() -> None:
 def commit_all(staged: list[tuple[str, Path]], inputs: list[str] | frozenset = ()) -> None:
     """Sync once, then move each staged (temporary file, target) into place; empties `staged`.
 
-    A batch's outputs are staged without a sync each (one fsync per file cost about 5 s of
-    20 for 1,741 profiles, measured) and committed in rounds: every file in place is whole."""
+    A batch's outputs are staged without a sync each and committed in rounds: every file in
+    place is whole."""
     if staged:
         sync_all()
         for tmp, target in staged:

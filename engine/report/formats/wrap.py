@@ -14,8 +14,8 @@ The text is shown, not stored: tabs become spaces and other control characters (
 escape sequence in a profile value, say) become U+FFFD, so they cannot upset the table or the
 terminal. The JSON and the other formats keep the text as it is.
 
-It is also quicker than tabulate's own wrapping (textwrap with a width function): 35 ms of the
-45 ms that rendering Uchinada's 128 findings took.
+It is also much quicker than tabulate's own wrapping (textwrap with a width function; the
+figures are in benchmarks/README.md).
 """
 from __future__ import annotations
 
