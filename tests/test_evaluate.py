@@ -164,11 +164,21 @@ def test_table_has_the_columns(engine):
 
 
 def test_host_background_dispatch_is_disabled(engine):
-    """durable_rules' Host thread must never run our actions (it raced with assert_facts)."""
+    """durable_rules' Host thread must never run our actions (it raced with assert_facts): the
+    production ruleset is never handed to the Host (no timer thread is started for it), and
+    the Host path, the tests' reference, has its dispatch disabled."""
+    import threading
+
+    from gapcheck.engine.match.compiler import HostMatcher
     from gapcheck.engine.match.durable import dr
 
-    rs = dr.get_host().get_ruleset(engine.ruleset.matcher.name)
+    name = engine.ruleset.matcher.name
+    assert name not in dr._rulesets
+    assert dr._main_host is None or name not in dr._main_host._ruleset_directory
+    via_host = engine.ruleset.with_matcher(HostMatcher)
+    rs = dr.get_host().get_ruleset(via_host.matcher.name)
     assert rs.dispatch() is None and rs.dispatch.__name__ == "_no_background_dispatch"
+    assert threading.main_thread().is_alive()
 
 
 def test_every_fact_observed_on_repeated_runs(engine):
@@ -241,8 +251,6 @@ def test_a_rule_book_is_compiled_once_per_process(engine):
     """durable_rules ruleset names are process-global: the shipped rules are compiled once per
     process (the default engine is loaded once), and another compilation registers a ruleset of
     its own name instead of clashing with the first."""
-    from gapcheck.engine.match.durable import dr
-
     from gapcheck.engine.api import default_engine
     from gapcheck.engine.match.ruleset import compile
 
@@ -250,7 +258,7 @@ def test_a_rule_book_is_compiled_once_per_process(engine):
     assert again is engine and again.ruleset.matcher is engine.ruleset.matcher
     other = compile(engine.catalogs, engine.rules)
     assert other.matcher.name != engine.ruleset.matcher.name
-    assert dr.get_host().get_ruleset(again.ruleset.matcher.name) is not None
+    assert other.matcher.handle != engine.ruleset.matcher.handle
 
 
 def test_rendered_messages_are_reused_only_for_equal_values():

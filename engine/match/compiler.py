@@ -14,8 +14,10 @@ Known traps of durable_rules (../shared/DURABLE_RULES.md) and how this module me
   registered ruleset every 0.2 s and runs any pending actions *on that thread*. It races with
   the actions assert_facts runs on the caller's thread, so some actions ran late or not at all
   before assert_facts returned (seen here: a few to 70 facts "lost" per run, at random).
-  DurableMatcher disables dispatch on its ruleset: every action runs inside assert_facts, on
-  the calling thread, and match() checks that every fact was observed.
+  DurableMatcher never starts the Host: it creates its ruleset in the engine core itself and
+  runs every action on the calling thread (run_session); HostMatcher, the tests' reference
+  through the Host, disables dispatch on its ruleset; match() checks that every fact was
+  observed.
 
 Measured, and used here: with cap() each rule's action runs once per profile with all its
 matches; each fact carries only the fields its area's rules test, under short keys; the JSON
@@ -97,7 +99,8 @@ class DurableMatcher:
         def ref(fld: str):
             return getattr(dr.m, keys[fld])
 
-        with dr.ruleset(self.name):
+        dsl = dr.ruleset(self.name)
+        with dsl:
             for kind in ("requirement", "profile"):
                 dr.when_all(dr.cap(MATCH_CAP), ref("kind") == kind)(self._observer())
             for rule in rules:
@@ -106,12 +109,18 @@ class DurableMatcher:
                     base = base & (ref("area") == rule.catalog)
                 act = (actions or {}).get(rule.id) or self._action(rule.id)
                 dr.when_all(dr.cap(MATCH_CAP), base & conditions.durable(rule.when, ref))(act)
-        rs = dr.get_host().get_ruleset(self.name)
-        # the Host's timer thread must never run our actions (it raced with assert_facts)
-        rs.dispatch = _no_background_dispatch
-        rs.dispatch_timers = _no_background_dispatch
-        self.handle = rs._handle
-        self.actions = {rule_name: promise._func for rule_name, promise in rs._actions.items()}
+        self.handle, self.actions = self._register(dsl)
+
+    def _register(self, dsl) -> tuple[int, dict[str, Callable]]:
+        """The ruleset in durable_rules' engine core, and its actions by durable_rules' rule name.
+
+        Created in the core directly, as durable_rules' Host would create it, but without the
+        Host: no timer thread is started (it would race with our actions and make every fork of
+        a batch unsafe) and the ruleset is not left in durable_rules' global registry."""
+        dr._rulesets.pop(self.name, None)
+        name, definition = dsl.define()
+        actions = {rule_name: rule.pop("run") for rule_name, rule in definition.items()}
+        return durable_rules_engine.create_ruleset(name, _Codec.dumps(definition)), actions
 
     def payload(self, data: dict[str, Any], sid: str) -> dict[str, Any]:
         """What is asserted for one fact: its tested fields, the session and the fact id."""
@@ -164,7 +173,7 @@ class DurableMatcher:
         finally:
             self.sessions.pop(sid, None)
             try:
-                dr.delete_state(self.name, sid)
+                durable_rules_engine.delete_state(self.handle, sid)
             except Exception:
                 pass
         errors = list(session.errors)
@@ -183,6 +192,13 @@ class DurableMatcher:
 class HostMatcher(DurableMatcher):
     """The same ruleset, its matches delivered through durable_rules' own Python Host
     (`durable.lang.assert_facts`): the reference the tests compare DurableMatcher with."""
+
+    def _register(self, dsl) -> tuple[int, dict[str, Callable]]:
+        rs = dr.get_host().get_ruleset(self.name)
+        # the Host's timer thread must never run our actions (it raced with assert_facts)
+        rs.dispatch = _no_background_dispatch
+        rs.dispatch_timers = _no_background_dispatch
+        return rs._handle, {rule_name: promise._func for rule_name, promise in rs._actions.items()}
 
     def _run(self, payload: list[dict[str, Any]], sid: str) -> None:
         state = dr.assert_facts(self.name, payload)
