@@ -177,7 +177,7 @@ def run(obj: Ctx, profiles: tuple[str, ...], as_of: str | None, fmt: str, table_
                    jobs, output_dir, summary_path, summary_format)
     profile = profiles[0]
     result = api.run(profile, as_of=as_of, include_passed=include_passed, due_soon_days=due_soon_days,
-                     waivers=waivers)
+                     waivers=waivers, langs=(lang,))
     emit(api.render(result, fmt, lang, style=table_style), output, api.inputs_of(profile, waivers))
     sys.exit(EXIT_FINDINGS if fail_on and api.fails_on(result, fail_on) else EXIT_OK)
 
@@ -244,7 +244,7 @@ def budget(obj: Ctx, profile: str, fy: str, as_of: str | None, fmt: str, waivers
         year = jdate.parse_fy(fy)
     except jdate.DateParseError as e:
         raise GapcheckError(f"--fy: {e.reason_en}: {fy!r}", f"--fy: {e.reason_ja}: {fy!r}") from None
-    result = api.run(profile, as_of=as_of, waivers=waivers)
+    result = api.run(profile, as_of=as_of, waivers=waivers, langs=(lang,))
     emit(budget_mod.render(budget_mod.build(result, year), fmt, lang), output, api.inputs_of(profile, waivers))
 
 

@@ -107,8 +107,11 @@ def default_engine() -> Engine:
 
 
 def run(profile_path: str | Path, as_of: _dt.date | str | None = None, include_passed: bool = False,
-        due_soon_days: int = DUE_SOON_DAYS, waivers: "str | Path | Waivers | None" = None) -> Result:
-    return default_engine().run(profile_path, as_of, include_passed, due_soon_days, waivers)
+        due_soon_days: int = DUE_SOON_DAYS, waivers: "str | Path | Waivers | None" = None,
+        langs: tuple[str, ...] = ("ja", "en")) -> Result:
+    """Evaluate one profile with the shipped catalogs and rules; messages are rendered in
+    `langs` (a result rendered in one language needs only that one)."""
+    return default_engine().run(profile_path, as_of, include_passed, due_soon_days, waivers, langs)
 
 
 def inputs_of(*paths: "str | Path | None") -> list[str]:

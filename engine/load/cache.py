@@ -44,7 +44,6 @@ import hashlib
 import os
 import stat
 import sys
-import tempfile
 import types
 import typing
 from pathlib import Path
@@ -292,6 +291,8 @@ def _write(folder: Path, path: Path, k: str, sources: list, value: Any, codec: C
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     if _folder_state(folder) != "ok":
         return
+    import tempfile     # only when an entry is written
+
     fd, tmp = tempfile.mkstemp(prefix=".engine-", suffix=".tmp", dir=folder)    # mode 0600
     try:
         with os.fdopen(fd, "wb") as fh:

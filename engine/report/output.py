@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 from ..errors import GapcheckError
@@ -69,7 +68,7 @@ def stage(path: str | os.PathLike, data: str | bytes, tag: str = "", *, sync: bo
         raise GapcheckError("the output folder does not exist", "出力先のフォルダがありません", file=str(target))
     raw = data.encode("utf-8") if isinstance(data, str) else data
     try:
-        fd, tmp = tempfile.mkstemp(prefix="." + target.name + "." + (tag + "." if tag else ""), suffix=STAGE_SUFFIX, dir=parent)
+        fd, tmp = _mkstemp(parent, "." + target.name + "." + (tag + "." if tag else ""))
     except OSError as e:
         raise GapcheckError(f"cannot write in the output folder: {e.strerror}",
                             f"出力先のフォルダに書き込めません: {e.strerror}", file=str(target)) from None
@@ -156,6 +155,18 @@ def _place_new(tmp: str, target: Path) -> None:
         os.rename(tmp, target)
         return
     os.unlink(tmp)
+
+
+def _mkstemp(folder: Path, prefix: str) -> tuple[int, str]:
+    """A new private file (0600) in `folder`, named prefix + random + STAGE_SUFFIX, opened for
+    writing: what tempfile.mkstemp does, without importing tempfile on every run."""
+    for _ in range(100):
+        name = os.path.join(folder, prefix + os.urandom(6).hex() + STAGE_SUFFIX)
+        try:
+            return os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600), name
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name in {folder}")
 
 
 def _umask() -> int:
