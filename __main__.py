@@ -1,4 +1,4 @@
 """`python -m gapcheck`: the same command line as `gapcheck`."""
-from .cli import main
+from .cli import console
 
-main(prog_name="gapcheck")
+console()
