@@ -95,7 +95,7 @@ def main() -> None:
 
     beside = Path(sys.executable).parent / "gapcheck"      # this Python's install, not another's
     exe = str(beside) if beside.exists() else shutil.which("gapcheck")
-    gc_cmd = [exe] if exe else [sys.executable, str(ROOT / "cli.py")]
+    gc_cmd = [exe] if exe else [sys.executable, "-m", "gapcheck"]
     tmp = Path(tempfile.mkdtemp(prefix="gapcheck-instr-"))
     try:
         generate.generate(args.large, 1, tmp / "p")
@@ -104,7 +104,7 @@ def main() -> None:
         subprocess.run(single, capture_output=True, check=True)      # warm the cache
         rows = [
             ("python -c pass", count([sys.executable, "-c", "pass"])),
-            ("imports only (import cli, engine.api)", count([sys.executable, "-c", "import cli, engine.api"])),
+            ("imports only (gapcheck.cli, gapcheck.engine.api)", count([sys.executable, "-c", "import gapcheck.cli, gapcheck.engine.api"])),
             ("gapcheck run uchinada --format json -o FILE", count(single)),
             ("gapcheck run uchinada (table)", count(single[:-4] + ["-o", str(tmp / "u.txt")])),
         ]

@@ -34,7 +34,7 @@ AS_OF = "2026-11-23"
 
 def gapcheck_cmd() -> list[str]:
     exe = shutil.which("gapcheck")
-    return [exe] if exe else [sys.executable, str(ROOT / "cli.py")]
+    return [exe] if exe else [sys.executable, "-m", "gapcheck"]
 
 
 class PeakRSS:
@@ -105,7 +105,7 @@ def single_latency(runs: int, tmp: Path) -> dict:
     timed(cmd, memory=False)  # warm the file cache and gapcheck's catalog cache
     walls = [timed(cmd, memory=False)[0] for _ in range(runs)]
     bare = [timed([sys.executable, "-c", "pass"], memory=False)[0] for _ in range(runs)]
-    imports = [timed([sys.executable, "-c", "import cli, engine.api, engine.report"], memory=False,
+    imports = [timed([sys.executable, "-c", "import gapcheck.cli, gapcheck.engine.api, gapcheck.engine.report.model"], memory=False,
                      cwd=str(ROOT))[0] for _ in range(runs)]
     return {"median_s": statistics.median(walls), "min_s": min(walls), "runs": runs,
             "python_startup_s": statistics.median(bare), "imports_s": statistics.median(imports)}
@@ -113,7 +113,7 @@ def single_latency(runs: int, tmp: Path) -> dict:
 
 def import_breakdown() -> list[tuple[str, float]]:
     """Cumulative import time of the top-level packages gapcheck loads (python -X importtime)."""
-    cp = subprocess.run([sys.executable, "-X", "importtime", "-c", "import cli, engine.api, engine.report"],
+    cp = subprocess.run([sys.executable, "-X", "importtime", "-c", "import gapcheck.cli, gapcheck.engine.api, gapcheck.engine.report.model"],
                         cwd=str(ROOT), capture_output=True, text=True)
     agg: dict[str, int] = {}
     for line in cp.stderr.splitlines():
