@@ -14,7 +14,7 @@ import sys
 import click
 
 from .engine import __version__, vocab
-from .engine.errors import (EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EngineError,
+from .engine.errors import (EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, EngineError, EngineUnavailable,
                            GapcheckError)
 
 EXIT_CODES_HELP = """\b
@@ -48,6 +48,13 @@ def _fail(e: BaseException, ctx: Ctx) -> None:
         sys.exit(EXIT_USAGE)
     from .engine.errors import printable
 
+    if isinstance(e, EngineUnavailable):
+        # not a bug: this Python cannot load the rule engine; the whole message says what to do
+        click.echo(("ルールエンジン（durable-rules）をこの環境で読み込めません。次の説明に従って"
+                    "インストールし直してください:\n" if ctx.lang == "ja" else
+                    "the rule engine (durable-rules) cannot be loaded here:\n")
+                   + "\n".join(printable(line) for line in str(e).splitlines()), err=True)
+        sys.exit(EXIT_INTERNAL)
     if isinstance(e, EngineError):
         click.echo(("ルールエンジンのエラー: " if ctx.lang == "ja" else "rule engine error: ") + printable(str(e)),
                    err=True)

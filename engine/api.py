@@ -28,8 +28,9 @@ class Engine:
     """Catalogs and rules loaded and compiled once (a RuleSet); evaluate any number of
     profiles with it."""
 
-    def __init__(self, ruleset: RuleSet):
+    def __init__(self, ruleset: RuleSet, dirs: tuple[Path, Path] | None = None):
         self.ruleset = ruleset
+        self.dirs = dirs        # the catalog and rule folders it was loaded from (None: built in Python)
 
     @property
     def catalogs(self) -> CatalogSet:
@@ -56,7 +57,7 @@ class Engine:
             return cs, load_rules(cs, rdir)
 
         cs, book = cache.cached([cdir, rdir], build)
-        return cls(compile(cs, book))
+        return cls(compile(cs, book), (cdir, rdir))
 
     def run(self, profile_path: str | Path, as_of: _dt.date | str | None = None,
             include_passed: bool = False, due_soon_days: int = DUE_SOON_DAYS,

@@ -77,3 +77,10 @@ class EngineError(Exception):
     """
 
     exit_code = EXIT_INTERNAL
+
+
+class EngineUnavailable(ImportError):
+    """The rule engine (durable-rules' C core) cannot be loaded on this Python; the message says
+    why and what to do. Exit code 3: the run could not be made, and says so."""
+
+    exit_code = EXIT_INTERNAL

@@ -295,3 +295,28 @@ def test_engine_refusal_is_an_engine_error(engine):
             dr.delete_state(matcher.name, "refuse")
         except Exception:
             pass
+
+
+def test_spawned_workers_load_the_folders_of_the_given_engine(tmp_path, monkeypatch):
+    """Where workers are spawned (not forked: Windows, macOS), they inherit nothing; a batch run
+    with an engine of its own must still use that engine's catalogs and rules."""
+    import datetime
+    import multiprocessing
+    import shutil
+
+    from gapcheck.engine.api import Engine
+    from gapcheck.engine.commands import batch
+
+    for sub in ("catalogs", "rules"):
+        (tmp_path / sub).mkdir()
+        shutil.copy(ROOT / sub / "base_systems.yaml", tmp_path / sub)
+    engine = Engine.load(tmp_path / "catalogs", tmp_path / "rules")
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    text = (PROFILES / "uchinada.yaml").read_text(encoding="utf-8")
+    profile = tmp_path / "u.yaml"
+    profile.write_text(text[:text.index("\n  online_procedures:")] + "\n", encoding="utf-8")
+    outcomes = list(batch.run_many([str(profile), str(PROFILES / "kaga.yaml")], as_of=datetime.date(2026, 11, 23),
+                                   lang="en", render=batch.Renderer("json"), jobs=2, engine=engine))
+    # the trimmed profile runs on the engine's one area; kaga names areas that engine does not know
+    assert outcomes[0].ok and set(outcomes[0].counts) == {"base_systems"}, outcomes[0].error
+    assert not outcomes[1].ok and "online_procedures" in outcomes[1].error["en"]

@@ -102,3 +102,36 @@ def test_ld_bind_now_gives_a_clear_error_where_lazy_binding_is_needed():
         assert "Python %d.%d." % sys.version_info[:2] in p.stderr
     else:
         assert p.returncode == 0, p.stderr
+
+
+def test_an_engine_that_cannot_load_is_explained_not_called_a_bug(runner, monkeypatch):
+    """Where durable-rules' core cannot be loaded (LD_BIND_NOW on 3.13, say), the command says so
+    with the whole explanation and its fix, in the user's language, and exits 3."""
+    from gapcheck.cli import main
+    from gapcheck.engine import api
+    from gapcheck.engine.match.durable import DurableRulesUnavailable
+
+    why = ("gapcheck cannot load durable-rules' C core on Python 3.13.0: LD_BIND_NOW is set.\n"
+           "Unset LD_BIND_NOW, or rebuild durable-rules: CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject pip install")
+
+    def unavailable(*a, **k):
+        raise DurableRulesUnavailable(why)
+
+    monkeypatch.setattr(api, "run", unavailable)
+    for lang, head in (("ja", "ルールエンジン（durable-rules）をこの環境で読み込めません"),
+                       ("en", "the rule engine (durable-rules) cannot be loaded here")):
+        r = runner.invoke(main, ["--lang", lang, "run", str(ROOT / "profiles" / "uchinada.yaml")])
+        assert r.exit_code == 3, r.output
+        assert head in r.output and "CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject" in r.output
+        assert "bug" not in r.output and "不具合" not in r.output and "Traceback" not in r.output
+
+
+def test_ld_bind_now_on_a_python_without_the_symbol_is_explained():
+    if sys.version_info < (3, 13):
+        import pytest
+
+        pytest.skip("only Pythons without PyEval_CallObject need lazy binding")
+    p = subprocess.run([sys.executable, "-m", "gapcheck", "--lang", "en", "run",
+                        str(ROOT / "profiles" / "uchinada.yaml")], capture_output=True, text=True,
+                       env={**os.environ, "LD_BIND_NOW": "1"}, timeout=120)
+    assert p.returncode == 3 and "LD_BIND_NOW" in p.stderr and "Traceback" not in p.stderr, p.stderr

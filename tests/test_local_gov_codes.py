@@ -165,3 +165,20 @@ def test_installs_ship_the_list():
     assert any(ln.startswith("recursive-include catalogs ") and "*.csv" in ln.split() for ln in manifest)
     path = localgov.csv_path()
     assert path.is_file() and path.parent.name == "catalogs" and path.name == "local_governments.csv"
+
+
+def test_validate_warns_on_another_municipalitys_code(runner, tmp_path):
+    """A well-formed code that the list gives to another municipality is a typing error to
+    check: validate says so (a warning: the list may predate a merger). A code the list does
+    not hold (TEMPLATE.yaml's example, a newer code) is not reported."""
+    text = (PROFILES / "uchinada.yaml").read_text(encoding="utf-8")
+    unknown = "17999" + str(local_gov_check_digit("17999"))
+    assert localgov.lookup(unknown) is None
+    for code, words in ((unknown, None), ("172031", "names 172031 小松市, not 内灘町")):
+        p = tmp_path / f"{code}.yaml"
+        p.write_text(text.replace('code: "173657"', f'code: "{code}"', 1), encoding="utf-8")
+        r = runner.invoke(main, ["--lang", "en", "validate", str(p), "--as-of", "2026-12-01"])
+        assert r.exit_code == 0, r.output
+        assert (words in r.output) if words else ("list of local governments" not in r.output), r.output
+    r = runner.invoke(main, ["--lang", "en", "validate", str(PROFILES / "uchinada.yaml"), "--as-of", "2026-12-01"])
+    assert "list of local governments" not in r.output

@@ -271,7 +271,7 @@ def test_profile_schema_is_up_to_date(runner):
     assert r.exit_code == 0
     committed = (ROOT / "docs" / "schema" / "profile.schema.json").read_text(encoding="utf-8")
     assert r.output == committed, "docs/schema/profile.schema.json is out of date: run " \
-                                  "gapcheck schema profile -o docs/schema/profile.schema.json"
+                                  "gapcheck schema profile > docs/schema/profile.schema.json"
 
 
 def test_profiles_point_to_the_schema():

@@ -1,4 +1,4 @@
-"""Wrapping table cells (engine/formats/wrap.py): width, nothing lost, 禁則, ASCII runs kept whole."""
+"""Wrapping table cells (engine/report/formats/wrap.py): width, nothing lost, 禁則, ASCII runs kept whole."""
 import re
 
 import pytest

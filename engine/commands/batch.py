@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from ..errors import GapcheckError, printable
+from ..match.facts import DUE_SOON_DAYS
 from ..load.models import FINDING_STATUSES
 
 @dataclass
@@ -133,7 +134,7 @@ def _run_one_inner(path: str) -> Outcome:
 
 
 def run_many(paths: list[str], *, as_of: _dt.date, lang: str, render: Callable, jobs: int = 1,
-             include_passed: bool = False, due_soon_days: int = 180, waivers=None,
+             include_passed: bool = False, due_soon_days: int = DUE_SOON_DAYS, waivers=None,
              catalogs_dir=None, rules_dir=None, out_dir: str | os.PathLike | None = None,
              ext: str = ".json", engine=None) -> Iterator[Outcome]:
     """Evaluate every profile and yield its Outcome, in the order of `paths`.
@@ -143,8 +144,8 @@ def run_many(paths: list[str], *, as_of: _dt.date, lang: str, render: Callable, 
 
     With `out_dir`, each worker writes its output to a temporary file in `out_dir` (named for
     `<id><ext>`, not yet synced to disk) and the Outcome carries its name in `staged` instead of
-    the text: the caller syncs (engine.output.sync_all) and moves them into place with
-    engine.output.commit, or discards them. Writing in the workers keeps the main process from
+    the text: the caller syncs (engine.report.output.sync_all) and moves them into place with
+    engine.report.output.commit, or discards them. Writing in the workers keeps the main process from
     becoming the bottleneck (it would otherwise receive and write every output itself). If the
     caller stops early, `discard_staged(out_dir)` removes what is left.
     """
@@ -160,6 +161,11 @@ def run_many(paths: list[str], *, as_of: _dt.date, lang: str, render: Callable, 
             yield _run_one(p)
         return
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    if method == "spawn" and engine is not None:
+        # a spawned worker inherits nothing: it loads the same folders the given engine came from
+        if engine.dirs is None:
+            raise ValueError("run_many(engine=...) with spawned workers needs an engine loaded from folders")
+        options["catalogs_dir"], options["rules_dir"] = map(str, engine.dirs)
     if method == "fork":
         from ..load.models import Profile
 
@@ -184,9 +190,6 @@ def discard_staged(out_dir: str | os.PathLike) -> None:
 
 
 # ----------------------------------------------------------------------------- roll-up
-
-STATUS_RANK = {s: i for i, s in enumerate(FINDING_STATUSES)}   # overdue worst ... ok best
-
 
 def worst(counts: dict[str, int]) -> str | None:
     present = [s for s in FINDING_STATUSES if counts.get(s)]
@@ -266,7 +269,7 @@ def _relative_link(out_dir: Path, summary: Path | None, ext: str) -> str | None:
 
 
 def run_batch(inputs: Iterable[str], *, as_of: _dt.date, lang: str, fmt: str = "json",
-              include_passed: bool = False, due_soon_days: int = 180, jobs: int | None = None,
+              include_passed: bool = False, due_soon_days: int = DUE_SOON_DAYS, jobs: int | None = None,
               output_dir: str | os.PathLike | None = None, summary: str | os.PathLike | None = None,
               summary_format: str | None = None, fail_on: str | None = None,
               engine=None, emit: Callable[[bytes | str], None] | None = None,

@@ -14,23 +14,6 @@ from ..labels import OBLIGATION_NAMES, OBLIGATION_WHY, VIEW_HEADINGS as H
 from ..load.validation import _suggest
 from ..match.conditions import describe as describe_conditions
 
-H = {
-    "ja": {"area": "分野", "name": "名称", "edition": "版", "as_of": "確認日", "items": "項目数",
-           "kinds": "種別", "id": "ID", "kind": "種別", "group": "区分", "level": "団体区分",
-           "obligation": "義務の種類", "deadline": "期限", "sources": "出典", "rule": "ルール",
-           "severity": "重大度", "catalog": "カタログ", "status": "状態", "title": "内容", "fact": "事実"},
-    "en": {"area": "Area", "name": "Name", "edition": "Edition", "as_of": "As of", "items": "Items",
-           "kinds": "Kinds", "id": "ID", "kind": "Kind", "group": "Group", "level": "Level",
-           "obligation": "Obligation", "deadline": "Deadline", "sources": "Sources", "rule": "Rule",
-           "severity": "Severity", "catalog": "Catalog", "status": "Status", "title": "Title", "fact": "Fact"},
-}
-OBLIGATION_NAMES = {
-    "ja": {"legal": "法的義務", "target": "国の目標・要請", "recommendation": "推奨", "optional": "任意"},
-    "en": {"legal": "legal duty", "target": "national target", "recommendation": "recommendation",
-           "optional": "optional"},
-}
-
-
 def _dump(obj) -> str:
     return json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
 

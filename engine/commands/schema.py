@@ -23,7 +23,7 @@ from ..load import jdate, paths
 from ..load.catalog import CatalogSet
 from ..load.models import ITEM_STATUSES, MAX_ID_LENGTH, STATUS_ALIASES, WINDOWS_RESERVED, Profile
 
-KINDS = ("profile", "waivers", "findings")
+from ..vocab import SCHEMA_KINDS as KINDS  # noqa: E402
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 # (model, field) -> description, Japanese / English

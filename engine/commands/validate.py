@@ -18,7 +18,7 @@ from typing import Any, Iterable
 from ..errors import GapcheckError, printable
 from ..load import jdate, yamlio
 from ..load.catalog import CatalogSet
-from ..load.models import ITEM_STATUSES, Catalog, Item, Profile, _status
+from ..load.models import ITEM_STATUSES, Profile, _status
 from ..load.profile import check_document
 from ..load.validation import InvalidInput, Problem, as_problem, dotted
 
@@ -59,6 +59,31 @@ def _dict(v: Any) -> dict:
     return v if isinstance(v, dict) else {}
 
 
+def _code_warnings(doc: yamlio.Document, muni: dict) -> list[Problem]:
+    """A valid 団体コード that the list of local governments (engine/load/localgov.py) holds under
+    another name: a typing error to check (a warning: the list may be older than a merger). A
+    code the list does not hold is not reported (an example, or a newer code)."""
+    from ..load import localgov
+    from ..load.models import normalise_code
+
+    try:
+        code = normalise_code(muni.get("code"))
+    except ValueError:
+        return []                   # the model reports a malformed code
+    if not isinstance(code, str):
+        return []
+    gov = localgov.lookup(code)
+    name = muni.get("name")
+    if gov is not None and isinstance(name, str) and name.strip() not in (gov.name, gov.name.split(" ")[-1]):
+        return [_warn(doc, ("municipality", "name"),
+                      f"the list of local governments ({localgov.SOURCE}) names {code} {gov.name}, not {name}",
+                      f"地方公共団体の一覧（{localgov.SOURCE}）では {code} は{gov.name}です（{name} ではありません）",
+                      "code-name",
+                      found=name, expected_en=gov.name, expected_ja=gov.name,
+                      hint_en="check the name and the code", hint_ja="団体名とコードを確認してください")]
+    return []
+
+
 def warnings_for(doc: yamlio.Document, cs: CatalogSet, as_of: _dt.date) -> list[Problem]:
     out: list[Problem] = []
     data = _dict(doc.data)
@@ -70,6 +95,8 @@ def warnings_for(doc: yamlio.Document, cs: CatalogSet, as_of: _dt.date) -> list[
             line=line, column=col, path=path, code="normalised", warning=True,
             hint_en="write it in half-width (ASCII) characters, without spaces",
             hint_ja="半角英数字で、空白を入れずに書いてください"))
+
+    out += _code_warnings(doc, _dict(data.get("municipality")))
 
     try:
         data_as_of = jdate.parse_day(data.get("as_of"))

@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 FILE_NAME = "local_governments.csv"
+SOURCE = "localgovjp, 2026-07-09"        # how messages name the list
 
 
 @dataclass(frozen=True)

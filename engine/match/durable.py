@@ -29,6 +29,8 @@ from __future__ import annotations
 import os
 import sys
 
+from ..errors import EngineUnavailable
+
 __all__ = ["DurableRulesUnavailable", "dr", "durable_engine", "durable_rules_engine", "lazy_binding"]
 
 MISSING_SYMBOL = "PyEval_CallObject"
@@ -45,7 +47,7 @@ REBUILD = ("CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject "
            "pip install --no-cache-dir --force-reinstall durable-rules==2.0.28")
 
 
-class DurableRulesUnavailable(ImportError):
+class DurableRulesUnavailable(EngineUnavailable):
     """durable-rules' C core could not be loaded on this Python; the message says why and what to do."""
 
 

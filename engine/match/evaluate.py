@@ -27,7 +27,7 @@ from .ruleset import UNMATCHED_RULE, CompiledRule, RuleSet
 
 STATUS_ORDER = {s: i for i, s in enumerate(FINDING_STATUSES)}
 SEVERITY_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
-LANGS = ("ja", "en")
+from ..vocab import LANGS  # noqa: E402
 
 __all__ = ["evaluate", "finding_id", "render_message", "UNMATCHED_RULE", "Finding", "Result"]
 

@@ -111,7 +111,7 @@ def render_table(result: Result, lang: str = "ja", style: str = "simple") -> str
 
 
 def render(result: Result, fmt: str = "table", lang: str = "ja", **opts) -> str | bytes:
-    """Render a result in one of engine.formats.FORMATS (xlsx gives bytes, the others text)."""
+    """Render a result in one of engine.report.formats.FORMATS (xlsx gives bytes, the others text)."""
     from .formats import render_dict
 
     return render_dict(to_dict(result, lang), fmt, **opts)

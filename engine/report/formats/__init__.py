@@ -18,7 +18,7 @@ def _lazy(name: str) -> Callable[..., "str | bytes"]:
         return importlib.import_module(f"{__name__}.{name}").render(d, **opts)
 
     render.__name__ = f"render_{name}"
-    render.__doc__ = f"Render the result model in the {name} format (engine.formats.{name}.render)."
+    render.__doc__ = f"Render the result model in the {name} format (engine.report.formats.{name}.render)."
     return render
 
 

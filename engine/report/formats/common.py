@@ -11,49 +11,7 @@ from typing import Any, Callable
 from ...load import jdate
 from ...labels import ACTION_NAMES, LABELS, OBLIGATION_NAMES, REPORT_LABELS
 
-EXTRA = {
-    "ja": {
-        "title": "ギャップ分析結果", "obligation": "義務の種類", "fiscal_year": "対応年度", "department": "担当部門",
-        "action": "対応の種類", "remediation": "対応", "evidence": "根拠（プロファイル）", "references": "出典",
-        "waiver": "免除", "requirement_id": "要件ID", "requirement_name": "要件", "finding_title": "指摘",
-        "cost": "概算費用(円)", "total": "合計", "filter": "絞り込み", "all": "すべて", "details": "詳細", "inputs": "入力ファイル", "kind": "種類",
-        "path": "ファイル", "edition": "版", "catalog_as_of": "確認日", "tool": "ツール",
-        "rules_version": "ルールセット", "due_soon_days": "期限間近の日数", "citations": "引用された出典",
-        "source": "出典ID", "locator": "該当箇所", "date": "日付", "url": "URL", "line": "行",
-        "not_in_profile": "プロファイルに記載なし", "waivers": "免除（waiver）", "applied": "適用",
-        "expired": "期限切れ", "unmatched": "該当なし", "other_profiles": "他団体向け",
-        "expires": "有効期限", "approved_by": "承認者", "approved_on": "承認日", "justification": "理由",
-        "findings_label": "対象の指摘", "profile_id": "団体ID", "code": "団体コード", "prefecture": "都道府県",
-        "by_area": "分野別・状態別", "by_severity": "重大度別（未対応のもの）", "print": "印刷",
-        "search": "検索", "sort_hint": "列見出しをクリックで並べ替え", "findings": "指摘事項",
-        "sources_sheet": "出典", "summary_sheet": "集計", "waivers_sheet": "免除",
-        "days_to_deadline": "残日数", "deadline_class": "期限区分",
-    },
-    "en": {
-        "title": "Gap analysis", "obligation": "Obligation", "fiscal_year": "Action FY", "department": "Department",
-        "action": "Action", "remediation": "Remediation", "evidence": "Evidence (profile)", "references": "References",
-        "waiver": "Waiver", "requirement_id": "Requirement ID", "requirement_name": "Requirement",
-        "finding_title": "Finding", "cost": "Cost estimate (yen)", "total": "Total", "filter": "Filter",
-        "all": "all", "details": "Details",
-        "inputs": "Input files", "kind": "Kind", "path": "File", "edition": "Edition",
-        "catalog_as_of": "Checked", "tool": "Tool", "rules_version": "Rule set", "due_soon_days": "Due-soon days",
-        "citations": "Sources cited", "source": "Source ID", "locator": "Locator", "date": "Date", "url": "URL",
-        "line": "line", "not_in_profile": "not in the profile", "waivers": "Waivers", "applied": "applied",
-        "expired": "expired", "unmatched": "unmatched", "other_profiles": "for other profiles",
-        "expires": "Expires", "approved_by": "Approved by", "approved_on": "Approved on",
-        "justification": "Justification", "findings_label": "Findings", "profile_id": "Profile ID",
-        "code": "Code", "prefecture": "Prefecture", "by_area": "By area and status",
-        "by_severity": "Open findings by severity", "print": "Print", "search": "Search",
-        "sort_hint": "click a column heading to sort", "findings": "Findings", "sources_sheet": "Sources",
-        "summary_sheet": "Summary", "waivers_sheet": "Waivers", "days_to_deadline": "Days left",
-        "deadline_class": "Deadline class",
-    },
-}
-
-def labels(lang: str) -> dict[str, Any]:
-    from ...labels import labels as all_labels
-
-    return all_labels(lang)
+from ...labels import labels  # noqa: E402,F401  (every format's labels, in one mapping)
 
 
 def day(iso: str | None) -> _dt.date | None:

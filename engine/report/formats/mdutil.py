@@ -6,9 +6,10 @@ from typing import Any
 from urllib.parse import quote
 
 # Backslash-escaped, so that text from a profile, a waiver or a file name can never become a
-# link, an image or code: [x](javascript:…), ![](http://tracker), `code`. The backslash first,
+# link, an image or code: [x](javascript:…), ![](http://tracker), `code` (a link or an image
+# needs its brackets; parentheses and ! alone are plain text, as in dates). The backslash too,
 # so that text cannot undo an escape.
-_MD_SPECIAL = re.compile(r"([\\`\[\]()!])")
+_MD_SPECIAL = re.compile(r"([\\`\[\]])")
 # GitHub's autolinks (http://…, https://…, ftp://…, www.…) are cut by an escape that does not show.
 _AUTOLINK = re.compile(r"(?i)(?<=[a-z0-9+.-]):(?=//)|(?<![a-z0-9])(www)\.")
 # control characters (only a file name can still carry one) as \x1b, as in error messages
