@@ -185,20 +185,21 @@ def test_unreadable_file(runner, tmp_path):
 
 def test_unreadable_file_reported_with_name(monkeypatch, tmp_path):
     """The same, simulated (the test suite may run as root)."""
-    import builtins
 
     from gapcheck.engine.load import yamlio
     from gapcheck.engine.errors import GapcheckError
 
-    p = write(tmp_path, "locked.yaml", BASE)
-    real_open = builtins.open
+    import os
 
-    def deny(file, *a, **k):
+    p = write(tmp_path, "locked.yaml", BASE)
+    real_open = os.open
+
+    def deny(file, *a, **k):       # what opening a file without read permission does (not as root)
         if str(file) == str(p):
             raise PermissionError(13, "Permission denied")
         return real_open(file, *a, **k)
 
-    monkeypatch.setattr(builtins, "open", deny)
+    monkeypatch.setattr(os, "open", deny)
     with pytest.raises(GapcheckError) as e:
         yamlio.load(str(p))
     assert "permission" in e.value.en and e.value.file == str(p)

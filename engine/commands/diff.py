@@ -29,66 +29,13 @@ def _bad(file: str, en: str, ja: str, line: int | None = None, path: str | None 
 
 
 MAX_BYTES = 256 * 1024 * 1024     # about 100,000 findings (one profile's run: 128 findings, 335 KB)
-_CHUNK = 1024 * 1024
-
-
-def _too_big(file: str, size_en: str, size_ja: str) -> GapcheckError:
-    return GapcheckError(f"the file is {size_en} bytes; the limit is {MAX_BYTES:,} (256 MiB)",
-                         f"ファイルが大きすぎます（{size_ja} バイト、上限 {MAX_BYTES:,} バイト = 256 MiB）", file=file,
-                         hint_en="give a file written by: gapcheck run PROFILE --format json",
-                         hint_ja="gapcheck run PROFILE --format json で出力したファイルを指定してください")
 
 
 def _read(file: str) -> bytes:
-    """The bytes of a regular file of at most MAX_BYTES. A FIFO, a device or a folder is refused
-    before it is read (it could block or never end); the size is checked before and while reading."""
-    import os
-    import stat
+    from ..load.files import read_bounded
 
-    def not_regular(mode: int) -> GapcheckError:
-        if stat.S_ISDIR(mode):
-            return GapcheckError("this is a directory, not a file", "ディレクトリです。ファイルを指定してください",
-                                 file=file)
-        kind_en, kind_ja = (("a named pipe (FIFO)", "名前付きパイプ（FIFO）") if stat.S_ISFIFO(mode) else
-                            ("a device", "デバイス") if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else
-                            ("a socket", "ソケット") if stat.S_ISSOCK(mode) else ("not a regular file", "通常のファイルではないもの"))
-        return GapcheckError(f"this is {kind_en}, not a regular file", f"{kind_ja}です。通常のファイルを指定してください",
-                             file=file, hint_en="give a file written by: gapcheck run PROFILE --format json -o FILE",
-                             hint_ja="gapcheck run PROFILE --format json -o ファイル名 で出力したファイルを指定してください")
-
-    try:
-        st = os.stat(file)
-        if not stat.S_ISREG(st.st_mode):
-            raise not_regular(st.st_mode)
-        if st.st_size > MAX_BYTES:
-            raise _too_big(file, f"{st.st_size:,}", f"{st.st_size:,}")
-        # O_NONBLOCK: should the file have been replaced by a FIFO since the stat, opening it
-        # does not wait for a writer; the descriptor is checked again before reading.
-        fd = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-        with os.fdopen(fd, "rb", buffering=0) as fh:
-            st = os.fstat(fd)
-            if not stat.S_ISREG(st.st_mode):
-                raise not_regular(st.st_mode)
-            chunks, n = [], 0
-            while True:
-                chunk = fh.read(_CHUNK)
-                if not chunk:
-                    break
-                n += len(chunk)
-                if n > MAX_BYTES:           # the file grew after the stat
-                    raise _too_big(file, f"more than {MAX_BYTES:,}", f"{MAX_BYTES:,} 超")
-                chunks.append(chunk)
-            return b"".join(chunks)
-    except FileNotFoundError:
-        raise GapcheckError("no such file", "ファイルが見つかりません", file=file) from None
-    except IsADirectoryError:
-        raise GapcheckError("this is a directory, not a file", "ディレクトリです。ファイルを指定してください",
-                            file=file) from None
-    except OSError as e:
-        raise GapcheckError(f"the file cannot be read: {e.strerror}", f"ファイルを読み取れません: {e.strerror}",
-                            file=file) from None
-    except ValueError as e:         # e.g. a NUL character in the file name
-        raise GapcheckError(f"the file cannot be read: {e}", f"ファイルを読み取れません: {e}", file=file) from None
+    return read_bounded(file, MAX_BYTES, hint_en="give a file written by: gapcheck run PROFILE --format json -o FILE",
+                        hint_ja="gapcheck run PROFILE --format json -o ファイル名 で出力したファイルを指定してください")
 
 
 def load(file: str) -> tuple[dict[str, Any], str]:

@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 import re
-import stat
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -220,38 +218,11 @@ def read_text(file: str) -> tuple[str, bytes]:
 
 
 def _read(file: str) -> tuple[str, bytes, str]:
+    from .files import read_bounded
+
     label = str(file)
-    try:
-        st = os.stat(file)
-        if stat.S_ISDIR(st.st_mode):
-            raise GapcheckError("this is a directory, not a file", "ディレクトリです。ファイルを指定してください",
-                                file=label)
-        if not stat.S_ISREG(st.st_mode):
-            raise GapcheckError("this is not a regular file", "通常のファイルではありません", file=label)
-        size = st.st_size
-        if size > MAX_BYTES:
-            raise GapcheckError(
-                f"the file is {size:,} bytes; the limit is {MAX_BYTES:,}",
-                f"ファイルが大きすぎます（{size:,} バイト、上限 {MAX_BYTES:,} バイト）", file=label,
-                hint_en="is this the right file? A profile is usually well under 1 MB",
-                hint_ja="ファイルを確認してください（プロファイルは通常 1MB 未満です）")
-        with open(file, "rb") as fh:
-            raw = fh.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise GapcheckError("no such file", "ファイルが見つかりません", file=label) from None
-    except PermissionError:
-        raise GapcheckError("the file cannot be read (permission denied)",
-                            "ファイルを読み取れません（アクセス権がありません）", file=label) from None
-    except IsADirectoryError:
-        raise GapcheckError("this is a directory, not a file", "ディレクトリです。ファイルを指定してください",
-                            file=label) from None
-    except (OSError, ValueError) as e:
-        reason = getattr(e, "strerror", None) or str(e)
-        raise GapcheckError(f"the file cannot be read: {reason}",
-                            f"ファイルを読み取れません: {reason}", file=label) from None
-    if len(raw) > MAX_BYTES:
-        raise GapcheckError(f"the file is larger than the limit of {MAX_BYTES:,} bytes",
-                            f"ファイルが大きすぎます（上限 {MAX_BYTES:,} バイト）", file=label)
+    raw = read_bounded(label, MAX_BYTES, hint_en="is this the right file? A profile is usually well under 1 MB",
+                       hint_ja="ファイルを確認してください（プロファイルは通常 1MB 未満です）")
     text, enc = decode_with_encoding(raw, label)
     return text, raw, enc
 
