@@ -14,8 +14,16 @@ EXIT_INTERNAL = 3      # a bug in gapcheck (or an engine error): never looks lik
 EXIT_PARTIAL = 4       # batch: some profiles were invalid and skipped, the others ran
 
 
+# Control characters no input may carry (C0 but tab, line feed and carriage return; DEL; C1):
+# engine.load.yamlio refuses them at load; outputs that show a file name write them escaped.
+CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f]")
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def escape_controls(text: str) -> str:
+    """CONTROL_CHARS written as \\x1b (line breaks and tabs kept): for outputs that keep lines."""
+    return CONTROL_CHARS.sub(lambda m: f"\\x{ord(m.group()):02x}", text) if CONTROL_CHARS.search(text) else text
 
 
 def printable(text: str) -> str:

@@ -602,7 +602,7 @@ def parse(text: str, file: str, sha256: str | None = None) -> Document:
 # YAML itself refuses most of them as raw characters, but a double-quoted value writes any of
 # them as an escape ("\v", "\e", "\x85", "\u009b"): they break Excel output (openpyxl refuses
 # them) and can drive a terminal, so no value or key of an input file may contain one.
-CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+from ..errors import CONTROL_CHARS  # noqa: E402  (the one definition)
 
 
 def control_char_problems(doc: Document) -> list:

@@ -5,6 +5,8 @@ import re
 from typing import Any
 from urllib.parse import quote
 
+from ...errors import escape_controls
+
 # Backslash-escaped, so that text from a profile, a waiver or a file name can never become a
 # link, an image or code: [x](javascript:…), ![](http://tracker), `code` (a link or an image
 # needs its brackets; parentheses and ! alone are plain text, as in dates). The backslash too,
@@ -12,8 +14,6 @@ from urllib.parse import quote
 _MD_SPECIAL = re.compile(r"([\\`\[\]])")
 # GitHub's autolinks (http://…, https://…, ftp://…, www.…) are cut by an escape that does not show.
 _AUTOLINK = re.compile(r"(?i)(?<=[a-z0-9+.-]):(?=//)|(?<![a-z0-9])(www)\.")
-# control characters (only a file name can still carry one) as \x1b, as in error messages
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def esc(v: Any) -> str:
@@ -25,7 +25,7 @@ def esc(v: Any) -> str:
     s = str(v).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     s = _MD_SPECIAL.sub(r"\\\1", s)
     s = _AUTOLINK.sub(lambda m: m.group(1) + "\\." if m.group(1) else "\\:", s)
-    s = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", s)
+    s = escape_controls(s)      # only a file name can still carry one
     return s.replace("\r\n", "<br>").replace("\n", "<br>").replace("\r", "<br>")
 
 

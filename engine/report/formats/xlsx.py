@@ -17,7 +17,7 @@ from typing import Any
 
 from .common import (column_headers, cited_sources, finding_cells, labels, severity_name, status_name,
                      waiver_target)
-from ...load.yamlio import CONTROL_CHARS
+from ...errors import escape_controls
 
 # Approximate column widths (characters) of the findings sheet, by column key.
 WIDTHS = {"id": 17, "status": 11, "severity": 9, "area": 18, "requirement_id": 16, "requirement_name": 26,
@@ -55,7 +55,7 @@ def _put(ws, row: int, col: int, value: Any, bold: bool = False, wrap: bool = Fa
     if isinstance(value, str):
         # a control character (only a file name can still carry one: profile values cannot, see
         # yamlio.CONTROL_CHARS) is shown escaped, as in error messages; openpyxl refuses them
-        c.value = CONTROL_CHARS.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+        c.value = escape_controls(value)
         c.data_type = "s"          # never a formula, whatever the text starts with
     else:
         c.value = value
