@@ -5,6 +5,7 @@ Exit codes (also in the README):
   1  --fail-on SEVERITY: a finding at or above that severity exists (waived ones do not count)
   2  bad input or usage: the message names the file, the line and what is expected
   3  internal error (a bug, or the rule engine failed): never looks like a clean run
+  130  interrupted (Ctrl-C, SIGINT); 143  stopped by SIGTERM: no temporary file is left
 """
 from __future__ import annotations
 
@@ -13,17 +14,26 @@ import sys
 
 import click
 
-from .engine import __version__, vocab
+from .engine import __version__, interrupts, vocab
 from .engine.errors import (EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, EngineError, EngineUnavailable,
                            GapcheckError)
 
-EXIT_CODES_HELP = """\b
+_EXIT_CODES = """\b
 Exit codes / 終了コード:
   0  completed / 正常終了
   1  --fail-on threshold reached / --fail-on の重大度以上の指摘あり
   2  bad input or usage / 入力・使い方の誤り
-  3  internal error / 内部エラー
+  3  internal error (a bug, or the rule engine failed) / 内部エラー（不具合・ルールエンジンの障害）
 """
+_EXIT_SIGNALS = """\
+  130  interrupted (SIGINT, Ctrl-C); no temporary file left / 中断（一時ファイルは残りません）
+  143  stopped by SIGTERM; no temporary file left / SIGTERM で停止（一時ファイルは残りません）
+"""
+EXIT_CODES_HELP = _EXIT_CODES + _EXIT_SIGNALS
+RUN_EXIT_CODES_HELP = _EXIT_CODES + """\
+  4  batch: some profiles were invalid and skipped; the others ran / 一部のプロファイルが無効
+     (3 instead when the rule engine failed on a profile / エンジン障害があれば 3)
+""" + _EXIT_SIGNALS
 
 LANGS = click.Choice(vocab.LANGS)
 SEVERITY_CHOICE = click.Choice(vocab.SEVERITIES)
@@ -81,17 +91,30 @@ def guarded(fn):
         if "lang" in kwargs and kwargs["lang"]:
             ctx.lang = kwargs["lang"]
         try:
-            return fn(*args, **kwargs)
+            with interrupts.sigterm_raises():
+                return fn(*args, **kwargs)
         except (SystemExit, click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except KeyboardInterrupt:
-            click.echo("中断しました / interrupted", err=True)
-            sys.exit(130)
+            _stopped("中断しました / interrupted", interrupts.EXIT_SIGINT)
+        except interrupts.Terminated:
+            _stopped("SIGTERM を受けて停止しました / stopped by SIGTERM", interrupts.EXIT_SIGTERM)
         except BaseException as e:  # noqa: BLE001 — every error gets a message and an exit code
             _fail(e, ctx)
 
     wrapper.gapcheck_guarded = True      # tests check that every command has it
     return wrapper
+
+
+def _stopped(message: str, code: int) -> None:
+    """After Ctrl-C or SIGTERM (the clean-up has run): say so, exit 130 or 143. A further
+    signal now would only interrupt this message."""
+    import signal
+
+    for s in interrupts.SIGNALS:
+        signal.signal(s, signal.SIG_IGN)
+    click.echo(message, err=True)
+    sys.exit(code)
 
 
 def emit(text: str, output: str | None, inputs: list[str]) -> None:
@@ -126,9 +149,7 @@ def main(ctx: click.Context, debug: bool, lang: str | None) -> None:
     ctx.obj = Ctx(debug, lang or _default_lang())
 
 
-@main.command(epilog=EXIT_CODES_HELP + """\b
-  4  batch: some profiles were invalid and skipped; the others ran / 一部のプロファイルが無効
-""")
+@main.command(epilog=RUN_EXIT_CODES_HELP)
 @click.argument("profiles", nargs=-1, required=True, type=click.Path(), metavar="PROFILE_OR_DIR...")
 @click.option("--as-of", "as_of", default=None, metavar="DATE",
               help="Evaluation date (default: today). ISO or 和暦, e.g. 2026-04-01, 令和8年4月1日.")
@@ -204,7 +225,11 @@ def _run_batch(profiles, as_of, fmt, lang, include_passed, fail_on, due_soon_day
             bars.append(click.progressbar(length=total, file=sys.stderr, label="gapcheck",
                                           hidden=not sys.stderr.isatty()).__enter__())
         bars[0].update(1)
-        if not o.ok:
+        if o.ok or o.fault == "output":       # an output error stops the batch: reported once, below
+            return
+        if o.fault == "internal":
+            click.echo(("内部エラー: " if lang == "ja" else "internal error: ") + o.error[lang], err=True)
+        else:
             click.echo(("エラー（スキップ）: " if lang == "ja" else "error (skipped): ") + o.error[lang], err=True)
 
     try:
@@ -220,6 +245,12 @@ def _run_batch(profiles, as_of, fmt, lang, include_passed, fail_on, due_soon_day
             emit(report.summary, None, [])
         else:
             click.echo(report.summary, err=True, nl=False)
+    if report.exit_code == EXIT_INTERNAL:
+        n = sum(o.fault == "internal" for o in report.failed)
+        click.echo(f"内部エラー: {n}件のプロファイルはルールエンジンの障害（または不具合）のため評価できませんでした（終了コード 3）"
+                   if lang == "ja" else
+                   f"internal error: the rule engine failed (or a bug stopped it) on {n} profile(s), "
+                   "which have no result (exit 3)", err=True)
     sys.exit(report.exit_code)
 
 

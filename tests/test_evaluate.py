@@ -287,15 +287,23 @@ def test_rendered_messages_are_reused_only_for_equal_values():
 
 
 def test_a_requirement_no_rule_fired_on_is_unassessed_never_passed(engine):
-    """The safety net: if the rules say nothing about a requirement (here: every match on two
-    requirements dropped), it is reported as unassessed by gapcheck.unmatched, never left out."""
+    """The safety net: if the rules say nothing about a requirement (here: the one rule that
+    holds on each of two requirements left out of the rule book), it is reported as unassessed
+    by gapcheck.unmatched, never left out. If instead the matcher drops the matches of rules
+    that do hold, that is an engine error, not "unassessed" (more in test_faults.py)."""
+    import dataclasses
+
     from gapcheck.engine.match.evaluate import UNMATCHED_RULE, evaluate
+    from gapcheck.engine.match.ruleset import RuleSet
     from gapcheck.engine.load.profile import load_profile
 
     lp = load_profile(str(UCHINADA), engine.catalogs)
     day = api.resolve_as_of("2026-11-23")
-    silenced = {"BS-JUKI", "OP-KOSODATE-01"} & set(engine.catalogs.items)
+    silenced = {"DXP-EDITION", "SEC-INET-SECURITY-CLOUD-NEXT"} & set(engine.catalogs.items)
     assert len(silenced) == 2
+    left_out = {"dx_plan.edition_outdated", "security.control_missing"}
+    book = dataclasses.replace(engine.rules, rules=[r for r in engine.rules.rules if r.id not in left_out])
+    res = evaluate(RuleSet(engine.catalogs, book), lp, day)
 
     class Silencing:
         def __init__(self, rules):
@@ -305,7 +313,8 @@ def test_a_requirement_no_rule_fired_on_is_unassessed_never_passed(engine):
             fids = {f.data["fid"] for f in facts if f.data.get("req_id") in silenced}
             return [(r, fid) for r, fid in self.real.match(facts, label) if fid not in fids]
 
-    res = evaluate(engine.ruleset.with_matcher(Silencing), lp, day)
+    with pytest.raises(EngineError, match="security.control_missing on SEC-INET-SECURITY-CLOUD-NEXT"):
+        evaluate(engine.ruleset.with_matcher(Silencing), lp, day)
     net = [f for f in res.findings if f.rule == UNMATCHED_RULE]
     assert {f.requirement for f in net} == silenced
     for f in net:

@@ -3,7 +3,10 @@
     report = run_batch(["profiles/"], as_of=day, lang="ja", output_dir="out", summary="out/heat.html")
 
 - inputs are files and folders (engine.load.files.expand_profiles);
-- a bad profile is reported and skipped, the others still run;
+- a bad profile is reported and skipped, the others still run; a profile the rule engine failed
+  on is reported too, and makes the batch exit 3 (an internal error, never "bad input");
+- an output that cannot be written stops the batch; so do Ctrl-C and SIGTERM: the workers are
+  stopped and every temporary file removed (engine.interrupts says how the signals are handled);
 - `jobs` > 1 spreads profiles over worker processes; results come back in input order, so the
   output is byte-identical to jobs = 1;
 - each profile's rendered output is handed to a sink as soon as it is ready (nothing is kept but
@@ -15,13 +18,16 @@ import datetime as _dt
 import gc
 import multiprocessing
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from ..errors import GapcheckError, printable
+from .. import interrupts
+from ..errors import EngineError, GapcheckError, printable
 from ..match.facts import DUE_SOON_DAYS
 from ..load.models import FINDING_STATUSES
+from ..report.output import stage_tag
 
 @dataclass
 class Outcome:
@@ -37,6 +43,10 @@ class Outcome:
     counts: dict[str, dict[str, int]] = field(default_factory=dict)    # area -> status -> n
     severities: dict[str, int] = field(default_factory=dict)           # open findings by severity
     error: dict[str, str] | None = None                               # {"ja": ..., "en": ...}
+    # why it failed: "input" (the profile: skipped, the others run), "internal" (the rule engine
+    # failed, or a bug: the others run, the batch exits 3), "output" (its output could not be
+    # written: the batch stops, exit 2)
+    fault: str = ""
     staged: str | None = None      # with out_dir: the output, written by the worker, not yet in place
 
 
@@ -82,12 +92,31 @@ def _init_worker(options: dict) -> None:
     gc.freeze()
 
 
+def _init_pool_worker(options: dict, cancel) -> None:
+    interrupts.quiet_worker()       # Ctrl-C and SIGTERM are the main process's to handle
+    _worker_state["cancel"] = cancel
+    _worker_state["parent"] = os.getppid()
+    _init_worker(options)
+
+
+def _leave_if_orphaned() -> None:
+    """A worker whose main process is gone (killed with SIGKILL: the workers, in a process group
+    of their own, were not) ends at once and quietly, instead of working through the queue."""
+    if os.getppid() != _worker_state["parent"]:
+        os._exit(0)
+
+
 def _run_one(path: str) -> Outcome:
     """One profile, with the cyclic garbage collector paused: a profile allocates tens of
     thousands of short-lived objects, freed by reference counting, which made the collector
     run about twenty times per profile (benchmarks/README.md). It
     runs again, once, when it is switched back on; a profile leaves about 60 objects in
-    reference cycles, so memory stays flat."""
+    reference cycles, so memory stays flat. In a pool that is being stopped, nothing is done."""
+    in_pool = "parent" in _worker_state
+    if in_pool:
+        _leave_if_orphaned()
+        if _worker_state["cancel"].is_set():
+            return Outcome(path, False, fault="cancelled")
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -95,6 +124,8 @@ def _run_one(path: str) -> Outcome:
     finally:
         if was_enabled:
             gc.enable()
+        if in_pool:
+            _leave_if_orphaned()
 
 
 def _run_one_inner(path: str) -> Outcome:
@@ -118,19 +149,29 @@ def _run_one_inner(path: str) -> Outcome:
             # written here, in parallel; the main process moves it into place (or discards it)
             from ..report.output import stage
 
-            staged = stage(Path(opts["out_dir"]) / f"{p.id}{opts['ext']}", text, tag=opts["tag"], sync=False)
+            try:
+                staged = stage(Path(opts["out_dir"]) / f"{p.id}{opts['ext']}", text, tag=opts["tag"],
+                               sync=False)
+            except GapcheckError as e:      # a full disk, a folder gone: not this profile's fault
+                return Outcome(path, False, error={"ja": e.render("ja"), "en": e.render("en")},
+                               fault="output")
             text = ""
         return Outcome(path, True, text, p.id, p.municipality.name, p.municipality.code,
                        p.municipality.prefecture, summary["by_area"], summary["by_severity"],
                        staged=staged)
     except GapcheckError as e:
-        return Outcome(path, False, error={"ja": e.render("ja"), "en": e.render("en")})
+        return Outcome(path, False, error={"ja": e.render("ja"), "en": e.render("en")}, fault="input")
+    except EngineError as e:
+        # the rule engine failed: an internal error, not a problem of the profile (exit 3)
+        return Outcome(path, False, error={"ja": f"{path}: ルールエンジンのエラー: {e}",
+                                           "en": f"{path}: rule engine error: {e}"}, fault="internal")
     except Exception as e:  # noqa: BLE001 — one profile must not stop a batch; reported, never hidden
         from ..errors import printable
 
         msg, where = printable(f"{type(e).__name__}: {e}"), printable(path)
         return Outcome(path, False, error={"ja": f"{where}: 内部エラー（不具合）: {msg}",
-                                           "en": f"{where}: internal error (a bug in gapcheck): {msg}"})
+                                           "en": f"{where}: internal error (a bug in gapcheck): {msg}"},
+                       fault="internal")
 
 
 def run_many(paths: list[str], *, as_of: _dt.date, lang: str, render: Callable, jobs: int = 1,
@@ -172,17 +213,51 @@ def run_many(paths: list[str], *, as_of: _dt.date, lang: str, render: Callable, 
         Profile.model_rebuild()     # its validator (built on first use) built once, inherited by all
     ctx = multiprocessing.get_context(method)
     chunk = max(1, min(16, len(paths) // (jobs * 8) or 1))
-    with ctx.Pool(jobs, initializer=_init_worker, initargs=(options,)) as pool:
-        yield from pool.imap(_run_one, paths, chunksize=chunk)
+    cancel = ctx.Event()
+    # the workers (and the pool's threads, which start more when one dies) begin with SIGINT
+    # and SIGTERM blocked, until they leave them to this process (quiet_worker)
+    with interrupts.blocked():
+        pool = ctx.Pool(jobs, initializer=_init_pool_worker, initargs=(options, cancel))
+    results = pool.imap(_run_one, paths, chunksize=chunk)
+    finished = False
+    try:
+        yield from results
+        finished = True
+    finally:
+        _stop(pool, results, cancel, finished)
 
 
-def stage_tag() -> str:
-    """Marks the temporary files of this run (the main process's pid)."""
-    return f"gc{os.getpid()}"
+STOP_WAIT = 10.0    # seconds a stopped batch waits for its workers to finish the profile they are on
+
+
+def _stop(pool, results, cancel, finished: bool) -> None:
+    """Stop the pool's workers without killing one in the middle of its work: Pool.terminate
+    kills them, and a worker killed while it holds one of the pool's queue locks (sending its
+    result) leaves the pool's threads waiting for that lock forever (seen on Python 3.10).
+    Stopped early (the caller stopped: an output error, Ctrl-C, SIGTERM), the workers finish
+    the profile they are on and skip the rest, and their answers are read; only workers that
+    have not answered within STOP_WAIT seconds, or a second Ctrl-C, get Pool.terminate."""
+    try:
+        if not finished:
+            cancel.set()
+            deadline = time.monotonic() + STOP_WAIT
+            while True:
+                try:
+                    results.next(timeout=max(0.0, deadline - time.monotonic()))
+                except StopIteration:
+                    break
+        pool.close()
+        pool.join()
+    except (KeyboardInterrupt, interrupts.Terminated):
+        pool.terminate()
+        raise
+    except Exception:       # noqa: BLE001 — no answer in time (or a worker's error): stop them all
+        pool.terminate()
 
 
 def discard_staged(out_dir: str | os.PathLike) -> None:
-    """Remove the temporary files this run's workers left in out_dir (after an interruption)."""
+    """Remove the temporary files this run's workers left in out_dir (after an interruption;
+    the workers have stopped)."""
     from ..report.output import STAGE_SUFFIX, discard
 
     for p in Path(out_dir).glob(f".*.{stage_tag()}.*{STAGE_SUFFIX}"):
@@ -233,7 +308,7 @@ def _skip(o: Outcome, ja: str, en: str) -> None:
     from ..report.output import discard
 
     discard(o.staged)
-    o.ok = False
+    o.ok, o.fault = False, "input"
     where = printable(o.path)
     o.error = {"ja": f"{where}: {ja}（スキップ）", "en": f"{where}: {en} (skipped)"}
 
@@ -281,13 +356,29 @@ def run_batch(inputs: Iterable[str], *, as_of: _dt.date, lang: str, fmt: str = "
     second profile with an id already seen, is skipped and reported through `on_outcome(outcome,
     total)`, which sees every outcome (for a progress bar). No output may replace an input: the profiles, the
     catalogs and the rules. The exit code follows the README: 0, 1 (`fail_on` reached), 2
-    (every profile failed) or 4 (some did)."""
+    (every profile failed) or 4 (some did), and 3 when the rule engine failed on a profile (or
+    a bug stopped one: an internal error), whatever the others did; the others still run.
+
+    An output that cannot be written (a full disk) stops the batch with a GapcheckError naming
+    it. Stopped early (that, Ctrl-C's KeyboardInterrupt, SIGTERM's interrupts.Terminated), the
+    batch stops its workers and removes every temporary file before the exception goes on;
+    the outputs already in place are whole. Temporary files that killed runs left in
+    `output_dir` are swept first (engine.report.output.sweep_stale)."""
+    with interrupts.sigterm_raises():
+        return _batch(inputs, as_of=as_of, lang=lang, fmt=fmt, include_passed=include_passed,
+                      due_soon_days=due_soon_days, jobs=jobs, output_dir=output_dir,
+                      summary=summary, summary_format=summary_format, fail_on=fail_on,
+                      engine=engine, emit=emit, on_outcome=on_outcome)
+
+
+def _batch(inputs, *, as_of, lang, fmt, include_passed, due_soon_days, jobs, output_dir, summary,
+           summary_format, fail_on, engine, emit, on_outcome) -> BatchReport:
     from ..api import default_engine, inputs_of
-    from ..errors import EXIT_FINDINGS, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
+    from ..errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
     from ..load.files import expand_profiles
     from ..report.formats import EXTENSIONS
     from ..report.model import fails_on
-    from ..report.output import commit_all, identities, write_atomic
+    from ..report.output import commit_all, identities, sweep_stale, write_atomic
     from . import rollup
 
     paths = expand_profiles(inputs)
@@ -306,6 +397,7 @@ def run_batch(inputs: Iterable[str], *, as_of: _dt.date, lang: str, fmt: str = "
         except OSError as e:
             raise GapcheckError(f"cannot create the output folder: {e.strerror}",
                                 f"出力フォルダを作成できません: {e.strerror}", file=str(out_dir)) from None
+        sweep_stale(out_dir)
     input_ids = identities([*inputs_of(*paths), *engine.input_paths])    # no output may replace one
     outcomes = run_many(paths, as_of=as_of, lang=lang, render=Renderer(per_fmt),
                         jobs=jobs or os.cpu_count() or 1, include_passed=include_passed,
@@ -330,6 +422,8 @@ def run_batch(inputs: Iterable[str], *, as_of: _dt.date, lang: str, fmt: str = "
             if on_outcome:
                 on_outcome(o, len(paths))
             if not o.ok:
+                if o.fault == "output":     # every other output would fail as well: stop
+                    raise GapcheckError(o.error["en"], o.error["ja"])
                 failed.append(o)
                 continue
             seen_ids[o.profile_id] = o.path
@@ -343,16 +437,21 @@ def run_batch(inputs: Iterable[str], *, as_of: _dt.date, lang: str, fmt: str = "
             o.text = ""      # keep only the counts
         commit_all(staged, input_ids)
     finally:
-        outcomes.close()                      # stops the workers (if any are still running)
-        if out_dir:
-            discard_staged(out_dir)           # after an interruption: no temporary files left behind
+        try:
+            outcomes.close()                  # stops the workers (if any are still running)
+        finally:
+            if out_dir:
+                with interrupts.deferred():   # a signal now waits until this is done
+                    discard_staged(out_dir)   # after an interruption: no temporary files left behind
     matrix = Matrix(list(engine.catalogs.catalogs), ok_rows, failed)
     sfmt = summary_format or SUMMARY_SUFFIXES.get(Path(summary).suffix.lower() if summary else "", "table")
     link = _relative_link(out_dir, Path(summary) if summary else None, ext) if out_dir and sfmt == "html" else None
     text = rollup.render_html(matrix, lang, link) if sfmt == "html" else rollup.RENDERERS[sfmt](matrix, lang)
     if summary:
         write_atomic(summary, text, input_ids)
-    if failed:
+    if any(o.fault == "internal" for o in failed):
+        code = EXIT_INTERNAL                  # never looks like bad input, nor like success
+    elif failed:
         code = EXIT_USAGE if not ok_rows else EXIT_PARTIAL
     elif fail_on and any(fails_on(o.severities, fail_on) for o in ok_rows):
         code = EXIT_FINDINGS

@@ -16,7 +16,7 @@ import hashlib
 import string
 from typing import Any
 
-from ..errors import GapcheckError
+from ..errors import EngineError, GapcheckError
 from ..load import jdate
 from ..load.models import FINDING_STATUSES, SEVERITIES
 from ..load.profile import LoadedProfile
@@ -199,6 +199,29 @@ def _make(rs: RuleSet, cr: CompiledRule, fact: Fact, req_id: str, lp: LoadedProf
         cost_estimate=item_state.cost_estimate if item_state else None)
 
 
+def _check_unmatched(rs: RuleSet, claimed: list[Fact], facts: list[Fact], label: str) -> None:
+    """Raise EngineError if a rule's conditions hold on a requirement the matcher reported
+    nothing on: the matcher lost an activation (its observers saw every fact, yet a rule that
+    holds did not fire). Asked only of the requirements the safety net claims, with the rules'
+    Python predicates (RuleSet.predicates: the same condition table), so it costs little."""
+    if not claimed:
+        return
+    profile = next((f.data for f in facts if f.data["kind"] == "profile"), None)
+    lost = []
+    for f in claimed:
+        d = f.data
+        lost += [(rule_id, d["req_id"]) for rule_id, holds in rs.predicates.get(d["area"], ()) if holds(d)]
+        if profile is not None:
+            lost += [(rule_id, d["req_id"]) for rule_id, holds in rs.profile_predicates.get(d["req_id"], ())
+                     if holds(profile)]
+    if lost:
+        shown = ", ".join(f"{rule} on {req}" for rule, req in lost[:5])
+        more = f" and {len(lost) - 5} more" if len(lost) > 5 else ""
+        raise EngineError(f"the rule engine did not report {len(lost)} match(es) of rules whose "
+                          f"conditions hold, evaluating {label}: {shown}{more}; no result is given "
+                          "rather than an incomplete one")
+
+
 def evaluate(rs: RuleSet, lp: LoadedProfile, as_of: _dt.date, window: int = DUE_SOON_DAYS,
              include_passed: bool = False, langs: tuple[str, ...] = LANGS) -> Result:
     """Evaluate one profile on one day. `langs` are the languages messages are rendered in (a
@@ -233,12 +256,14 @@ def evaluate(rs: RuleSet, lp: LoadedProfile, as_of: _dt.date, window: int = DUE_
         if status == "ok" and (req_id in open_reqs or not include_passed):
             continue
         findings.append(_make(rs, cr, fact, req_id, lp, as_of, langs))
-    for f in facts:
+    # the safety net: a requirement no rule spoke about is unassessed, never passed; but only
+    # where no rule could have spoken (a lost activation must not read as "unassessed")
+    claimed = [f for f in facts if f.data["kind"] == "requirement" and f.data["req_id"] not in hit]
+    _check_unmatched(rs, claimed, facts, lp.path)
+    for f in claimed:
         d = f.data
-        if d["kind"] == "requirement" and d["req_id"] not in hit:
-            # the safety net: a requirement no rule spoke about is unassessed, never passed
-            findings.append(_make(rs, rs.unmatched[(d["area"], d["obligation"])], f, d["req_id"],
-                                  lp, as_of, langs))
+        findings.append(_make(rs, rs.unmatched[(d["area"], d["obligation"])], f, d["req_id"],
+                              lp, as_of, langs))
     area_order, reqs = rs.area_order, rs.requirements
     findings.sort(key=lambda x: (STATUS_ORDER[x.status], SEVERITY_ORDER[x.severity],
                                  area_order[x.area], reqs[x.requirement].order, x.rule))

@@ -5,7 +5,8 @@
 
 A RuleSet holds, per rule, the fields its conditions test, its references and its budget
 action; per requirement, its name, citations and position; the catalog and rule files with
-their digests and editions; and the matcher (durable_rules by default). Its one memo is the
+their digests and editions; the matcher (durable_rules by default); and every rule's conditions
+as a Python predicate, which the safety net asks before it calls a requirement unassessed. Its one memo is the
 catalog part of the facts for an evaluation date (the same for every profile evaluated on that
 day), and rendered message texts (formatted once per distinct values).
 """
@@ -86,6 +87,16 @@ class RuleSet:
         # the files read to build this rule set: no output may ever replace one of them
         self.input_paths = tuple(sorted({d.file for d in catalogs.documents.values()} |
                                         set(book.documents)))
+        # every rule's conditions as a Python predicate (the condition table's), compiled once:
+        # the safety net's cross-check (engine.match.evaluate) asks them whether a rule holds on
+        # a requirement before calling it unassessed. Requirement rules by area, profile rules
+        # by the requirement they report on.
+        self.predicates: dict[str, tuple[tuple[str, conditions.Pred], ...]] = {}
+        self.profile_predicates: dict[str, tuple[tuple[str, conditions.Pred], ...]] = {}
+        for r in book.rules:
+            table, key = ((self.predicates, r.catalog) if r.fact == "requirement"
+                          else (self.profile_predicates, r.requirement))
+            table[key] = table.get(key, ()) + ((r.id, conditions.predicate(r.when)),)
         self.matcher: Matcher = matcher(book.rules)
         self._day: tuple[tuple, Any] | None = None
         self.messages: dict[tuple, str] = {}

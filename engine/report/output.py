@@ -1,10 +1,15 @@
-"""Writing outputs safely: atomically, and never over an input."""
+"""Writing outputs safely: atomically, never over an input, and leaving no temporary file (a
+signal waits until the file is in place; what killed runs left is swept)."""
 from __future__ import annotations
 
+import glob
 import os
+import re
+import time
 from pathlib import Path
 
 from ..errors import GapcheckError
+from ..interrupts import deferred
 
 
 def _identity(p: str | os.PathLike) -> tuple[int, int] | None:
@@ -31,7 +36,9 @@ def write_atomic(path: str | os.PathLike, data: str | bytes, inputs: list[str] |
     overwrite=False an existing file is never replaced (exit 2), even if it appears meanwhile.
     """
     _check_target(Path(path), inputs, overwrite)
-    commit(stage(path, data), path, inputs, overwrite=overwrite)
+    sweep_stale(Path(path).parent if str(Path(path).parent) else Path("."), Path(path).name)
+    with deferred():        # Ctrl-C or SIGTERM now takes effect once the file is in place or gone
+        commit(stage(path, data, tag=stage_tag()), path, inputs, overwrite=overwrite)
 
 
 def _check_target(target: Path, inputs, overwrite: bool) -> None:
@@ -54,6 +61,56 @@ def _check_target(target: Path, inputs, overwrite: bool) -> None:
 
 
 STAGE_SUFFIX = ".gapcheck-tmp"
+STALE_AFTER = 600       # seconds: a temporary file this old, of a process that is gone, is swept
+
+
+def stage_tag() -> str:
+    """Marks the temporary files of this run: gc<pid of the main process>."""
+    return f"gc{os.getpid()}"
+
+
+_STAGED = re.compile(r"\.gc(\d+)\.[^.]+" + re.escape(STAGE_SUFFIX) + "$")
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError):     # another user's process, or cannot tell
+        return True
+    return True
+
+
+def sweep_stale(folder: str | os.PathLike, name: str = "*") -> list[str]:
+    """Remove the temporary files (of outputs named `name`) that killed runs left in `folder`
+    (SIGKILL, a power cut): those whose run's process (the pid in their tag) is not running and
+    that are STALE_AFTER seconds old. A live run's temporary files are kept: its process runs,
+    and in a folder shared with another machine (where the pid says nothing) they are seconds
+    old, since a batch moves its outputs into place every 200 profiles (batch.COMMIT_EVERY).
+    Returns the names removed."""
+    if os.name == "nt":         # os.kill(pid, 0) would end the process there
+        return []
+    removed = []
+    now = time.time()
+    try:
+        candidates = list(Path(folder).glob(f".{glob.escape(name) if name != '*' else '*'}.gc*{STAGE_SUFFIX}"))
+    except OSError:
+        return []
+    for p in candidates:
+        m = _STAGED.search(p.name)
+        if not m or _running(int(m.group(1))):
+            continue
+        try:
+            if now - p.lstat().st_mtime < STALE_AFTER:
+                continue
+            p.unlink()
+            removed.append(str(p))
+        except OSError:
+            pass
+    return removed
 
 
 def stage(path: str | os.PathLike, data: str | bytes, tag: str = "", *, sync: bool = True) -> str:
