@@ -290,10 +290,6 @@ def parse_deadline(value: object) -> _dt.date:
     return parse_span(value).end
 
 
-def parse_start(value: object) -> _dt.date:
-    return parse_span(value).start
-
-
 def parse_day(value: object) -> _dt.date:
     """A date that must name exactly one day (e.g. --as-of)."""
     span = parse_span(value)
@@ -336,9 +332,6 @@ def parse_fy(value: object) -> int:
     if (span.start, span.end) != (whole.start, whole.end):
         raise bad
     return fiscal_year(span.start)
-
-
-DEADLINE_CLASSES = ("overdue", "current_fy", "next_fy", "later", "none")
 
 
 def deadline_class(deadline: _dt.date | None, as_of: _dt.date) -> str:

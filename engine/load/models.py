@@ -93,7 +93,6 @@ class Text(BaseModel):
 
 
 Severity = Literal[SEVERITIES]
-FindingStatus = Literal[FINDING_STATUSES]
 Obligation = Literal[OBLIGATIONS]
 """legal: a duty in law; target: a national target or request with a date;
 recommendation: asked for, not required; optional: at the municipality's choice."""
@@ -445,7 +444,6 @@ def check_profile_id(v: str) -> str:
 
 # ---------------------------------------------------------------------------- rules
 
-Scalar = Union[str, int, bool, None]
 
 
 class Rule(BaseModel):

@@ -36,10 +36,6 @@ def rules_dir() -> Path:
     return data_root() / "rules"
 
 
-def profiles_dir() -> Path:
-    return data_root() / "profiles"
-
-
 def schema_dir() -> Path:
     return data_root() / "docs" / "schema"
 

@@ -12,7 +12,3 @@ PREFECTURES = {
     "43": "熊本県", "44": "大分県", "45": "宮崎県", "46": "鹿児島県", "47": "沖縄県",
 }
 
-
-def prefecture_of(code: str) -> str | None:
-    """Prefecture name for a 団体コード (or its first two digits), None if unknown."""
-    return PREFECTURES.get(str(code)[:2])

@@ -164,6 +164,3 @@ def rule_line(book: RuleBook, rule: Rule) -> tuple[str, int | None]:
             return f, doc.line_of(("rules", i))
     return f, None
 
-
-def example_value(ex: Any, key: str, default: Any = None) -> Any:
-    return ex.get(key, default) if isinstance(ex, dict) else default

@@ -7,7 +7,6 @@ from .common import date_label, header_lines, labels, severity_name, status_name
 from .wrap import wrap
 from ...errors import printable
 
-STYLES = ("simple", "grid", "github", "plain")
 MESSAGE_WIDTH = 60       # display columns; longer messages wrap inside their cell
 REQUIREMENT_WIDTH = 36   # likewise for "ID requirement name"
 
