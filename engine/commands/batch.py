@@ -364,6 +364,7 @@ def run_batch(inputs: Iterable[str], *, as_of: _dt.date, lang: str, fmt: str = "
     batch stops its workers and removes every temporary file before the exception goes on;
     the outputs already in place are whole. Temporary files that killed runs left in
     `output_dir` are swept first (engine.report.output.sweep_stale)."""
+    gc.enable()         # a batch's work grows with its input (the command starts without it)
     with interrupts.sigterm_raises():
         return _batch(inputs, as_of=as_of, lang=lang, fmt=fmt, include_passed=include_passed,
                       due_soon_days=due_soon_days, jobs=jobs, output_dir=output_dir,

@@ -212,6 +212,9 @@ def validate_profile(path: str, cs: CatalogSet, as_of: _dt.date | None = None) -
 
 
 def validate_files(paths: Iterable[str], cs: CatalogSet, as_of: _dt.date | None = None) -> list[FileReport]:
+    import gc
+
+    gc.enable()         # the work grows with the number of files (the command starts without it)
     return [validate_profile(p, cs, as_of) for p in paths]
 
 
