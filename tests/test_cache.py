@@ -331,9 +331,6 @@ def _mutations():
         "another file's sha256": put(doc, "sha256", "0" * 64),
         "another file name": put(doc, "file", "/elsewhere/base_systems.yaml"),
         "data not a mapping": put(doc, "data", []),
-        "a position not a number": lambda b: doc(b)["lines"].__setitem__(0, "1"),
-        "a position before its parent": lambda b: doc(b)["parents"].__setitem__(1, 5),
-        "positions of unequal length": lambda b: doc(b)["columns"].pop(),
         "notes not a list": put(doc, "notes", {}),
         "the value a list": lambda b: b.__setitem__("value", [1, 2]),
         "the value null": lambda b: b.__setitem__("value", None),
@@ -384,6 +381,26 @@ def test_a_crafted_entry_of_the_wrong_shape_is_refused(folder, good_entry, mutat
     assert read_entry(entry_path()) == (header, body)
     assert cache.cached(shipped_dirs(), lambda: built.append(2) or value) is not value    # a hit
     assert built == [1]
+
+
+@pytest.mark.parametrize("mutation", ["a position not a number", "a position before its parent",
+                                      "positions of unequal length"])
+def test_crafted_positions_are_read_from_the_file_instead(folder, good_entry, mutation):
+    """A cached document's positions are built when first read (a run never reads them): if the
+    cached arrays are malformed then, they are read from the file itself (whose sha256 the entry
+    was checked against), so a cache can still never change a line number or a result."""
+    value, header, body = good_entry
+    folder.mkdir(mode=0o700)
+    crafted = orjson.loads(orjson.dumps(body))
+    doc = crafted["value"]["catalogs"][0]["document"]
+    {"a position not a number": lambda: doc["lines"].__setitem__(0, "1"),
+     "a position before its parent": lambda: doc["parents"].__setitem__(1, 5),
+     "positions of unequal length": lambda: doc["columns"].pop()}[mutation]()
+    write_entry(entry_path(), crafted, header)
+    cs, _book = cache.cached(shipped_dirs(), lambda: pytest.fail("a hit was expected"))
+    fresh_cs = value[0]
+    for area, d in cs.documents.items():
+        assert dict(d.positions) == dict(fresh_cs.documents[area].positions), area
 
 
 @pytest.mark.parametrize("damage", ["header only", "no newline", "bad digest", "another format version",

@@ -549,21 +549,81 @@ def _decode_document(d: Any, file: str, sha256: str) -> Any:
     _need(type(d) is dict and d.keys() == _DOCUMENT_KEYS)
     _need(d["file"] == file and d["sha256"] == sha256, "another file")
     _need(d["encoding"] in _ENCODINGS and type(d["data"]) is dict)
-    parents, keys, lines, columns, notes = d["parents"], d["keys"], d["lines"], d["columns"], d["notes"]
-    _need(type(parents) is list and type(keys) is list and type(lines) is list
-          and type(columns) is list and type(notes) is list)
-    _need(len(parents) == len(keys) == len(lines) == len(columns))
-    _need(_types(parents) <= _INT and _types(keys) <= _PATH_PART and _types(lines) <= _INT
-          and _types(columns) <= _INT and (not parents or min(parents) >= -1))
-    paths: list[tuple] = []
-    add = paths.append
-    for parent, k in zip(parents, keys):
-        add(paths[parent] + (k,) if parent >= 0 else ())    # a parent not yet built: IndexError
-    positions = dict(zip(paths, zip(lines, columns)))
+    notes = d["notes"]
+    _need(type(notes) is list)
     for n in notes:
         _need(type(n) is list and tuple(map(type, n)) == _NOTE)
-    return yamlio.Document(file=file, data=d["data"], positions=positions, sha256=sha256,
+    return yamlio.Document(file=file, data=d["data"], positions=_Positions(d, file), sha256=sha256,
                            encoding=d["encoding"], notes=[tuple(n) for n in notes])
+
+
+class _Positions(dict):
+    """A cached document's positions, built when first read. A run that takes its catalogs and
+    rules from the cache never reads them (they serve error messages, explain and verify), and
+    building 7,000 of them took about a third of a cache hit. Should the cached arrays turn out
+    malformed then, the positions are read from the file itself, whose sha256 the entry was
+    checked against: they can never be wrong, only slower."""
+
+    __slots__ = ("_encoded", "_file")
+
+    def __init__(self, encoded: dict, file: str):
+        super().__init__()
+        self._encoded, self._file = encoded, file
+
+    def _fill(self) -> None:
+        d, self._encoded = self._encoded, None
+        try:
+            parents, keys, lines, columns = d["parents"], d["keys"], d["lines"], d["columns"]
+            _need(type(parents) is list and type(keys) is list and type(lines) is list
+                  and type(columns) is list and len(parents) == len(keys) == len(lines) == len(columns))
+            _need(_types(parents) <= _INT and _types(keys) <= _PATH_PART and _types(lines) <= _INT
+                  and _types(columns) <= _INT and (not parents or min(parents) >= -1))
+            paths: list[tuple] = []
+            add = paths.append
+            for parent, k in zip(parents, keys):
+                add(paths[parent] + (k,) if parent >= 0 else ())    # a parent not yet built: IndexError
+            dict.update(self, zip(paths, zip(lines, columns)))
+        except (_Bad, IndexError, TypeError, KeyError):
+            from . import yamlio
+
+            dict.update(self, yamlio.load(self._file).positions)
+
+    def _filled(self) -> "_Positions":
+        if self._encoded is not None:
+            self._fill()
+        return self
+
+    def __getitem__(self, k):
+        return dict.__getitem__(self._filled(), k)
+
+    def __contains__(self, k):
+        return dict.__contains__(self._filled(), k)
+
+    def __iter__(self):
+        return dict.__iter__(self._filled())
+
+    def __len__(self):
+        return dict.__len__(self._filled())
+
+    def __eq__(self, other):
+        return dict.__eq__(self._filled(), other)
+
+    __hash__ = None
+
+    def get(self, k, default=None):
+        return dict.get(self._filled(), k, default)
+
+    def keys(self):
+        return dict.keys(self._filled())
+
+    def values(self):
+        return dict.values(self._filled())
+
+    def items(self):
+        return dict.items(self._filled())
+
+    def __reduce__(self):           # a copy (a forked worker's, a pickle) is a plain dict
+        return (dict, (dict(self._filled()),))
 
 
 # ---------------------------------------------------------------------------- the engine's pair
