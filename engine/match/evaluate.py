@@ -154,7 +154,7 @@ def _evidence(cr: CompiledRule, fact: Fact, lp: LoadedProfile) -> list[dict[str,
     return out
 
 
-def _make(rs: RuleSet, cr: CompiledRule, fact: Fact, req_id: str, lp: LoadedProfile,
+def _make(rs: RuleSet, cr: CompiledRule, fact: Fact, req_id: str, status: str, lp: LoadedProfile,
           as_of: _dt.date, langs: tuple[str, ...]) -> Finding:
     rule = cr.rule
     req = rs.requirements[req_id]
@@ -190,7 +190,7 @@ def _make(rs: RuleSet, cr: CompiledRule, fact: Fact, req_id: str, lp: LoadedProf
     return Finding(
         id=finding_id(lp.profile.id, rule.id, req_id), rule=rule.id, area=req.area,
         requirement=req_id, requirement_name=dict(req.name),
-        status=_status_for(cr, fact), severity=rule.severity, obligation=rule.obligation,
+        status=status, severity=rule.severity, obligation=rule.obligation,
         deadline=deadline, days_to_deadline=days, fiscal_year=fy,
         deadline_class=jdate.deadline_class(deadline, as_of), title=title, message=msg,
         remediation=rem, evidence=_evidence(cr, fact, lp), references=refs,
@@ -255,15 +255,15 @@ def evaluate(rs: RuleSet, lp: LoadedProfile, as_of: _dt.date, window: int = DUE_
     for cr, fact, req_id, status in matches:
         if status == "ok" and (req_id in open_reqs or not include_passed):
             continue
-        findings.append(_make(rs, cr, fact, req_id, lp, as_of, langs))
+        findings.append(_make(rs, cr, fact, req_id, status, lp, as_of, langs))
     # the safety net: a requirement no rule spoke about is unassessed, never passed; but only
     # where no rule could have spoken (a lost activation must not read as "unassessed")
     claimed = [f for f in facts if f.data["kind"] == "requirement" and f.data["req_id"] not in hit]
     _check_unmatched(rs, claimed, facts, lp.path)
     for f in claimed:
         d = f.data
-        findings.append(_make(rs, rs.unmatched[(d["area"], d["obligation"])], f, d["req_id"],
-                              lp, as_of, langs))
+        net = rs.unmatched[(d["area"], d["obligation"])]
+        findings.append(_make(rs, net, f, d["req_id"], net.rule.status, lp, as_of, langs))
     area_order, reqs = rs.area_order, rs.requirements
     findings.sort(key=lambda x: (STATUS_ORDER[x.status], SEVERITY_ORDER[x.severity],
                                  area_order[x.area], reqs[x.requirement].order, x.rule))
