@@ -29,7 +29,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(os.environ.get("GAPCHECK_DATA") or ROOT)
 SCHEMA_VERSION = "1.1"                                   # docs/OUTPUTS.md: the format reproduced
-STATUSES = ("overdue", "due_soon", "gap", "unassessed", "waived", "ok")        # most urgent first
+STATUSES = ("overdue", "unverified", "due_soon", "gap", "unassessed", "waived", "not_applicable", "ok")  # most urgent first
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 ITEM_STATUSES = {"done", "in_progress", "planned", "not_started", "not_applicable", "unknown"}
 DUE_SOON = 180

@@ -15,8 +15,10 @@ LABELS = {
         "deadline": "期限", "days": "残日数", "message": "内容", "id": "ID", "fy": "対応年度",
         "profile": "団体", "evaluated": "評価基準日", "data_as_of": "データ時点",
         "catalogs": "カタログ", "rules": "ルールセット", "summary": "集計", "none": "該当する指摘はありません",
-        "status_names": {"overdue": "期限超過", "due_soon": "期限間近", "gap": "未対応", "unassessed": "未評価",
-                         "waived": "免除", "ok": "適合"},
+        "status_names": {"overdue": "期限超過", "unverified": "要確認", "due_soon": "期限間近", "gap": "未対応",
+                         "unassessed": "未評価", "waived": "免除", "not_applicable": "対象外", "ok": "適合"},
+        "basis_names": {"record": "記録", "national": "国が提供", "survey": "調査回答", "plan": "計画",
+                        "none": "根拠なし"},
         "severity_names": {"critical": "重大", "high": "高", "medium": "中", "low": "低", "info": "情報"},
     },
     "en": {
@@ -25,6 +27,8 @@ LABELS = {
         "profile": "Municipality", "evaluated": "Evaluated as of", "data_as_of": "Data as of",
         "catalogs": "Catalogs", "rules": "Rule set", "summary": "Summary", "none": "No findings",
         "status_names": {s: s for s in FINDING_STATUSES},
+        "basis_names": {"record": "record", "national": "national", "survey": "survey", "plan": "plan",
+                        "none": "none"},
         "severity_names": {s: s for s in SEVERITIES},
     },
 }
@@ -70,8 +74,10 @@ REPORT_LABELS = {
 }
 
 OBLIGATION_NAMES = {
-    "ja": {"legal": "法的義務", "target": "国の目標・要請", "recommendation": "推奨", "optional": "任意"},
-    "en": {"legal": "legal duty", "target": "national target", "recommendation": "recommendation",
+    "ja": {"legal": "法的義務", "effort": "努力義務", "target": "国の目標・要請", "recommendation": "推奨",
+           "optional": "任意"},
+    "en": {"legal": "legal duty", "effort": "duty to endeavour", "target": "national target",
+           "recommendation": "recommendation",
            "optional": "optional"},
 }
 
@@ -83,10 +89,10 @@ ACTION_NAMES = {
            "other": "other"},
 }
 
-STATUS_SHORT = {"ja": {"overdue": "超過", "due_soon": "間近", "gap": "未対応", "unassessed": "未評価", "waived": "免除",
-                "ok": "適合"},
-         "en": {"overdue": "over", "due_soon": "soon", "gap": "gap", "unassessed": "unas", "waived": "waiv",
-                "ok": "ok"}}
+STATUS_SHORT = {"ja": {"overdue": "超過", "unverified": "要確認", "due_soon": "間近", "gap": "未対応",
+                       "unassessed": "未評価", "waived": "免除", "not_applicable": "対象外", "ok": "適合"},
+                "en": {"overdue": "over", "unverified": "unver", "due_soon": "soon", "gap": "gap",
+                       "unassessed": "unas", "waived": "waiv", "not_applicable": "n/a", "ok": "ok"}}
 
 VIEW_HEADINGS = {
     "ja": {"area": "分野", "name": "名称", "edition": "版", "as_of": "確認日", "items": "項目数",
@@ -103,10 +109,12 @@ OBLIGATION_WHY = {
     "ja": {"legal": "法律上の義務。期限を過ぎたものは「重大」、それ以外の未対応は「高」、状況不明は「中」とする",
            "target": "国の目標・要請（期限付き）。未対応は「高」または「中」とする",
            "recommendation": "国が求めるが義務ではない事項。未対応は「中」または「低」とする",
+           "effort": "法律上の努力義務。期限を過ぎた未対応は「高」、それ以外は「中」とする",
            "optional": "団体の判断による事項。「情報」とする"},
     "en": {"legal": "a duty in law: overdue is critical, another open gap high, an unknown status medium",
            "target": "a national target or request with a date: an open gap is high or medium",
            "recommendation": "asked for, not required: an open gap is medium or low",
+           "effort": "a duty in law to endeavour: past its deadline high, otherwise medium",
            "optional": "at the municipality's choice: info"},
 }
 

@@ -9,14 +9,24 @@ from __future__ import annotations
 LANGS = ("ja", "en")
 
 # finding statuses, worst first (the order of tables, summaries and the heat map)
-FINDING_STATUSES = ("overdue", "due_soon", "gap", "unassessed", "waived", "ok")
+# overdue: the evidence shows the deadline was missed; unverified: the deadline passed after the
+# evidence was dated and nothing later says whether it was met; not_applicable: the municipality's
+# attributes show the duty does not apply. Definitions: docs/RULES.md "Statuses".
+FINDING_STATUSES = ("overdue", "unverified", "due_soon", "gap", "unassessed", "waived", "not_applicable", "ok")
 # what a rule may decide: a finding status, or by_deadline (overdue, due_soon or gap by the
 # deadline's distance); waived is applied after matching, never by a rule
-RULE_STATUSES = ("overdue", "gap", "due_soon", "unassessed", "ok", "by_deadline")
+RULE_STATUSES = ("overdue", "unverified", "gap", "due_soon", "unassessed", "not_applicable", "ok", "by_deadline")
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 # legal: a duty in law; target: a national target or request with a date; recommendation: asked
 # for, not required; optional: at the municipality's choice
-OBLIGATIONS = ("legal", "target", "recommendation", "optional")
+# effort: a duty in law to endeavour (努力義務), weaker than legal, stronger than a target
+OBLIGATIONS = ("legal", "effort", "target", "recommendation", "optional")
+# what a fact rests on, strongest first: the municipality's own records, what the nation
+# provides for everyone (the catalog's source), a survey answer, an intention in a plan, nothing
+BASES = ("record", "national", "survey", "plan", "none")
+BASIS_RANK = {"record": 0, "national": 0, "survey": 1, "plan": 2, "none": 3}   # higher: weaker
+PROFILE_BASES = ("record", "survey", "plan")     # what a profile may say a fact rests on
+MAX_AGE_DAYS = 365       # evidence older than this is stale (--max-age)
 ACTIONS = ("system", "contract", "policy", "training", "survey", "other")
 # what a profile may say about a requirement
 ITEM_STATUSES = ("done", "in_progress", "planned", "not_started", "not_applicable", "unknown")

@@ -37,6 +37,22 @@ class Finding:
     action: str | None = None
     cost_estimate: int | None = None
     waiver: dict[str, Any] | None = None
+    # what the finding rests on (schema 2.0): the weakest basis among its evidence (engine.vocab
+    # BASES), the date of the oldest evidence, its age on the evaluation date, and whether that
+    # is older than the freshness window (--max-age)
+    basis: str = "none"
+    evidence_date: _dt.date | None = None
+    data_age_days: int | None = None
+    stale: bool = False
+    # further aspects of the same requirement: plan coverage (true/false/null), the plan's
+    # date and whether it lies after the deadline, why the duty does (not) apply, and the other
+    # rules that matched (each with its status; the finding's status is the deciding rule's)
+    in_plan: bool | None = None
+    planned: str | None = None
+    planned_after_deadline: bool | None = None
+    applicability: dict[str, Any] | None = None
+    also_matched: list[dict[str, Any]] = field(default_factory=list)
+    legacy_ids: list[str] = field(default_factory=list)   # the 1.x IDs (profile, rule, requirement)
 
 
 @dataclass
