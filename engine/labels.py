@@ -135,3 +135,50 @@ DIFF_LABELS = {
 def labels(lang: str) -> dict:
     """Every report label of one language in one mapping (LABELS and REPORT_LABELS)."""
     return {**LABELS[lang], **REPORT_LABELS[lang]}
+
+
+# the municipality attributes duties depend on (engine.vocab.MUNICIPALITY_ATTRIBUTES): what
+# each says when true, when false, and its name when unknown
+ATTRIBUTE_NAMES = {
+    "ja": {"type": ("団体区分", None, None), "welfare_office": ("福祉事務所", "福祉事務所を設置している", "福祉事務所を設置していない"),
+           "nhi_levy": ("国民健康保険の賦課方式（税・料）", None, None),
+           "port": ("港湾管理者", "港湾管理者である", "港湾管理者ではない"),
+           "river": ("河川管理者", "河川管理者である", "河川管理者ではない"),
+           "water": ("水道事業", "水道事業を経営している", "水道事業を経営していない"),
+           "sewerage": ("下水道事業", "下水道事業を経営している", "下水道事業を経営していない"),
+           "building_official": ("建築主事", "建築主事を置いている", "建築主事を置いていない"),
+           "industrial_waste_authority": ("産業廃棄物の許可権限", "産業廃棄物処理業の許可権限を持つ",
+                                          "産業廃棄物処理業の許可権限を持たない"),
+           "health_center": ("保健所", "保健所を設置している", "保健所を設置していない")},
+    "en": {"type": ("type of local government", None, None),
+           "welfare_office": ("welfare office", "runs a welfare office (福祉事務所)", "runs no welfare office (福祉事務所)"),
+           "nhi_levy": ("national health insurance levied as tax or premium", None, None),
+           "port": ("port management", "is a port authority", "is no port authority"),
+           "river": ("river management", "manages rivers", "manages no rivers"),
+           "water": ("water supply", "runs the water supply", "runs no water supply"),
+           "sewerage": ("sewerage", "runs sewerage", "runs no sewerage"),
+           "building_official": ("building official", "has a building official (建築主事)",
+                                 "has no building official (建築主事)"),
+           "industrial_waste_authority": ("industrial waste licensing", "licenses industrial waste businesses",
+                                          "does not license industrial waste businesses"),
+           "health_center": ("health centre", "runs a health centre (保健所)", "runs no health centre (保健所)")},
+}
+NHI_NAMES = {"ja": {"tax": "国民健康保険税", "premium": "国民健康保険料"},
+             "en": {"tax": "levied as a tax (国民健康保険税)", "premium": "levied as a premium (国民健康保険料)"}}
+
+
+def attribute_phrase(attr: str, value, lang: str) -> str:
+    """A municipality attribute in words: "福祉事務所を設置していない (municipality.welfare_office:
+    false)"; for an unknown value, its name and the key to fill in."""
+    name, yes, no = ATTRIBUTE_NAMES[lang][attr]
+    key = f"municipality.{attr}"
+    if value is None:
+        return f"{name}（{key}）" if lang == "ja" else f"{name} ({key})"
+    if isinstance(value, bool):
+        text = yes if value else no
+    elif attr == "nhi_levy":
+        text = NHI_NAMES[lang].get(value, str(value))
+    else:
+        text = f"{name}: {value}"
+    shown = "true" if value is True else "false" if value is False else value
+    return f"{text}（{key}: {shown}）" if lang == "ja" else f"{text} ({key}: {shown})"
