@@ -120,15 +120,17 @@ OBLIGATION_WHY = {
 
 DIFF_LABELS = {
     "ja": {"title": "差分", "old": "比較元", "new": "比較先", "new_findings": "新たな指摘", "resolved": "解消した指摘",
-           "changed": "変化した指摘", "unchanged": "変化なし", "none": "差分はありません", "id": "ID", "rule": "ルール",
+           "changed": "その他の変化", "unchanged": "変化なし", "none": "差分はありません", "id": "ID", "rule": "ルール",
            "requirement": "要件", "status": "状態", "severity": "重大度", "deadline": "期限", "change": "変化",
            "notes": "注意", "findings": "指摘", "as_of": "評価基準日",
-           "replaces": "置き換えた指摘（同じ要件）", "still_open_as": "同じ要件の新たな指摘（未解消）"},
+           "replaces": "置き換えた指摘（同じ要件）", "still_open_as": "同じ要件の新たな指摘（未解消）",
+           "worse": "悪化", "better": "改善", "basis": "根拠", "stale": "データが古い"},
     "en": {"title": "Diff", "old": "Old", "new": "New", "new_findings": "New findings", "resolved": "Resolved",
-           "changed": "Changed", "unchanged": "Unchanged", "none": "No differences", "id": "ID", "rule": "Rule",
+           "changed": "Other changes", "unchanged": "Unchanged", "none": "No differences", "id": "ID", "rule": "Rule",
            "requirement": "Requirement", "status": "Status", "severity": "Severity", "deadline": "Deadline",
            "change": "Change", "notes": "Notes", "findings": "findings", "as_of": "evaluated as of",
-           "replaces": "Replaces (same requirement)", "still_open_as": "Requirement still open as"},
+           "replaces": "Replaces (same requirement)", "still_open_as": "Requirement still open as",
+           "worse": "Worse", "better": "Better", "basis": "Basis", "stale": "Stale"},
 }
 
 

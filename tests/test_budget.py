@@ -72,14 +72,14 @@ def test_budget_cli_formats_and_fy_forms(runner):
     assert r.exit_code == 2 and "Traceback" not in r.output
 
 
-def test_a_requirement_with_two_findings_is_costed_once(tmp_path):
+def test_a_requirement_is_one_budget_line(tmp_path):
     text = UCHINADA.read_text(encoding="utf-8").replace(
         "BS-KOSEKI: unknown", "BS-KOSEKI: {status: unknown, cost_estimate: 10000000}")
     p = tmp_path / "u.yaml"
     p.write_text(text, encoding="utf-8")
     d = budget.to_dict(budget.build(api.run(p, as_of="2026-11-23"), 2026), "en")
     lines = [i for i in d["items"] if i["requirement"] == "BS-KOSEKI"]
-    assert len(lines) == 2                       # not_in_plan and unassessed
+    assert len(lines) == 1                       # one finding per requirement (schema 2.0)
     assert d["summary"]["cost_estimate_total"] == 10000000
 
 

@@ -89,10 +89,32 @@ def list_rules(engine: Engine, fmt: str, lang: str) -> str:
     if fmt == "json":
         return _dump(rows)
     h = H[lang]
-    return tabulate([[r["id"], r["catalog"], r["status"], r["severity"], OBLIGATION_NAMES[lang][r["obligation"]],
-                      r["title"]] for r in rows],
+    every = "要件による" if lang == "ja" else "the requirement's"
+    return tabulate([[r["id"], r["catalog"], r["status"], _sev_word(r["severity"], lang),
+                      OBLIGATION_NAMES[lang].get(r["obligation"], every), r["title"]] for r in rows],
                     headers=[h["rule"], h["catalog"], h["status"], h["severity"], h["obligation"], h["title"]],
                     disable_numparse=True) + "\n"
+
+
+def _sev_word(sev: str, lang: str) -> str:
+    if sev == "by_obligation":
+        return "義務の種類による" if lang == "ja" else "by obligation"
+    return {"ja": {"critical": "重大", "high": "高", "medium": "中", "low": "低", "info": "情報"}}.get(lang, {}).get(sev, sev)
+
+
+def _severity_line(r, lang: str) -> str:
+    """The severity, and for by_obligation the table's values for the rule's obligations."""
+    from ..vocab import SEVERITY_BY_OBLIGATION
+
+    if r.severity != "by_obligation":
+        return _sev_word(r.severity, lang)
+    status = "overdue" if r.status == "by_deadline" else r.status
+    table = SEVERITY_BY_OBLIGATION[status]
+    obs = [r.obligation] if r.obligation else list(table)
+    if r.obligation:
+        return _sev_word(table[r.obligation], lang) + (" （義務の種類による）" if lang == "ja" else " (by obligation)")
+    parts = ", ".join(f"{OBLIGATION_NAMES[lang][o]} {_sev_word(table[o], lang)}" for o in obs)
+    return _sev_word("by_obligation", lang) + f" ({parts})"
 
 
 def _where(file: str, line: int | None) -> str:
@@ -117,17 +139,22 @@ def explain(engine: Engine, ident: str, lang: str) -> str:
     for r in engine.rules.rules:
         if r.id == ident:
             file, line = rule_line(engine.rules, r)
-            cat = cs.catalogs[r.catalog]
-            reqs = [r.requirement] if r.requirement else [i.id for i in cat.items]
-            sev = {"ja": {"critical": "重大", "high": "高", "medium": "中", "low": "低", "info": "情報"},
-                   "en": {}}[lang].get(r.severity, r.severity)
+            cat = cs.catalogs.get(r.catalog)
+            if cat is None:            # a common rule (catalog "*"): every area
+                reqs = list(cs.items)
+                where = "全分野" if ja else "every area"
+            else:
+                reqs = [r.requirement] if r.requirement else [i.id for i in cat.items]
+                where = f"{r.catalog} ({cat.name.get(lang)}), {'版' if ja else 'edition'} {cat.edition}"
+            sev = _severity_line(r, lang)
+            every = "要件による" if ja else "the requirement's"
             out = [f"{r.id}: {r.title.get(lang)}",
                    f"  {'定義' if ja else 'defined in'}: {_where(file, line)}",
-                   f"  {'カタログ' if ja else 'catalog'}: {r.catalog} ({cat.name.get(lang)}), "
-                   f"{'版' if ja else 'edition'} {cat.edition}",
+                   f"  {'カタログ' if ja else 'catalog'}: {where}",
                    f"  {'判定する状態' if ja else 'finding status'}: {r.status}   {'重大度' if ja else 'severity'}: {sev}   "
-                   f"{'義務の種類' if ja else 'obligation'}: {OBLIGATION_NAMES[lang][r.obligation]}",
-                   f"  {'重大度の理由' if ja else 'why this severity'}: {OBLIGATION_WHY[lang][r.obligation]}",
+                   f"{'義務の種類' if ja else 'obligation'}: {OBLIGATION_NAMES[lang].get(r.obligation, every)}",
+                   f"  {'重大度の理由' if ja else 'why this severity'}: "
+                   f"{OBLIGATION_WHY[lang].get(r.obligation, OBLIGATION_WHY[lang]['legal'] if False else every)}",
                    ("  判定条件（" + ("要件ごと" if r.fact == "requirement" else "団体ごと")
                     + "。すべて満たすとき指摘）:") if ja else
                    ("  what it checks (" + ("per requirement" if r.fact == "requirement" else "per profile")
@@ -184,10 +211,11 @@ def explain(engine: Engine, ident: str, lang: str) -> str:
                        + (f" <{c['url']}>" if c["url"] else ""))
         if it.note:
             out.append(f"  {'注記' if ja else 'note'}: {it.note}")
-        rules = [r for r in engine.rules.rules if r.catalog == cat.area and (r.requirement in (None, it.id))]
+        rules = [r for r in engine.rules.rules
+                 if r.catalog in (cat.area, "*") and (r.requirement in (None, it.id))]
         out.append(f"  {'判定するルール' if ja else 'rules that assess it'}:")
         for r in rules:
-            out.append(f"    {r.id} ({r.status}, {r.severity}): {r.title.get(lang)}")
+            out.append(f"    {r.id} ({r.status}, {_sev_word(r.severity, lang)}): {r.title.get(lang)}")
         out.append("  " + ("詳しくは: gapcheck explain ルールID" if ja else "more: gapcheck explain RULE_ID"))
         return "\n".join(out) + "\n"
     known = [r.id for r in engine.rules.rules] + list(cs.items)
