@@ -169,12 +169,14 @@ NHI_NAMES = {"ja": {"tax": "国民健康保険税", "premium": "国民健康保�
              "en": {"tax": "levied as a tax (国民健康保険税)", "premium": "levied as a premium (国民健康保険料)"}}
 
 
-def attribute_phrase(attr: str, value, lang: str) -> str:
+def attribute_phrase(attr: str, value, lang: str, with_key: bool = True) -> str:
     """A municipality attribute in words: "福祉事務所を設置していない (municipality.welfare_office:
     false)"; for an unknown value, its name and the key to fill in."""
     name, yes, no = ATTRIBUTE_NAMES[lang][attr]
     key = f"municipality.{attr}"
     if value is None:
+        if not with_key:
+            return name
         return f"{name}（{key}）" if lang == "ja" else f"{name} ({key})"
     if isinstance(value, bool):
         text = yes if value else no
@@ -183,4 +185,6 @@ def attribute_phrase(attr: str, value, lang: str) -> str:
     else:
         text = f"{name}: {value}"
     shown = "true" if value is True else "false" if value is False else value
+    if not with_key:
+        return text
     return f"{text}（{key}: {shown}）" if lang == "ja" else f"{text} ({key}: {shown})"

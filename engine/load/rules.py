@@ -29,7 +29,7 @@ MESSAGE_PLACEHOLDERS = {
     "requirement_id", "requirement_name", "municipality", "deadline", "original_deadline",
     "extended_deadline", "days_left", "days_overdue", "planned", "value", "expected",
     "plan_count", "catalog_count", "plan_end", "profile_as_of", "department", "as_of",
-    "fiscal_year", "rule_id", "plan_title", "applicability_reason", "designated_until", "statement_as_of",
+    "fiscal_year", "rule_id", "plan_title", "applicability_reason", "applicability_keys", "designated_until", "statement_as_of",
     "basis",
 }
 COMMON = "*"      # a rule of every area (rules/common.yaml): its ID starts with "common."

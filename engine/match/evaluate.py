@@ -164,17 +164,21 @@ def _fields_of(cr: CompiledRule, fact: Fact) -> tuple[str, ...]:
 ATTRIBUTE_NAMES = None   # engine.labels.ATTRIBUTE_NAMES, read when first needed
 
 
-def _applicability_text(app: dict[str, Any] | None, lang: str) -> str | None:
+def _applicability_text(app: dict[str, Any] | None, lang: str, with_key: bool = True) -> str | None:
+    """Why the duty does (not) apply, in words: the attributes that decide it (with their
+    profile keys, for the finding's applicability; without, for messages)."""
     if app is None:
         return None
     from ..labels import attribute_phrase
 
+    sep = "、" if lang == "ja" else "; "
     if app["applies"] is False:
-        return "、".join(attribute_phrase(a, app["values"][a], lang) for a in app["failing"]) if lang == "ja" \
-            else "; ".join(attribute_phrase(a, app["values"][a], lang) for a in app["failing"])
-    if app["applies"] is None:
-        return ("、" if lang == "ja" else ", ").join(attribute_phrase(a, None, lang) for a in app["missing"])
-    return ("、" if lang == "ja" else "; ").join(attribute_phrase(a, app["values"][a], lang) for a in app["requires"])
+        attrs, use = app["failing"], True
+    elif app["applies"] is None:
+        attrs, use, sep = app["missing"], False, ("、" if lang == "ja" else ", ")
+    else:
+        attrs, use = list(app["requires"]), True
+    return sep.join(attribute_phrase(a, app["values"][a] if use else None, lang, with_key) for a in attrs)
 
 
 def _make(rs: RuleSet, cr: CompiledRule, fact: Fact, req_id: str, status: str, lp: LoadedProfile,
@@ -209,7 +213,9 @@ def _make(rs: RuleSet, cr: CompiledRule, fact: Fact, req_id: str, status: str, l
     for lang in langs:
         extra["requirement_name"] = req.name[lang]
         extra["fiscal_year"] = jdate.fy_label(fy, lang) if fy else None
-        extra["applicability_reason"] = reason[lang] = _applicability_text(app, lang) or ""
+        reason[lang] = _applicability_text(app, lang) or ""
+        extra["applicability_reason"] = _applicability_text(app, lang, with_key=False) or ""
+        extra["applicability_keys"] = ", ".join(f"municipality.{a}" for a in (app or {}).get("missing", []))
         if rf is not None:
             extra["basis"] = BASIS_NAMES[lang].get(rf.said.basis, rf.said.basis)
         msg[lang] = render_message(rule.message.get(lang), fact, lang, extra, memo)
