@@ -11,7 +11,7 @@ def test_run_table_default_japanese(runner):
     r = runner.invoke(main, ["run", UCHINADA, "--as-of", "2026-11-23"])
     assert r.exit_code == 0, r.output
     assert "内灘町" in r.output and "期限超過" in r.output
-    assert "base_systems.not_in_plan" in r.output and "BS-KOSEKI" in r.output
+    assert "基幹業務システム" in r.output and "BS-KOSEKI" in r.output
 
 
 def test_run_json_english(runner):

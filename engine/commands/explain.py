@@ -4,13 +4,13 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from tabulate import tabulate
-
 from ..load import jdate
 from ..api import Engine
 from ..load.catalog import CatalogSet, cite
 from ..errors import GapcheckError
-from ..labels import OBLIGATION_NAMES, OBLIGATION_WHY, VIEW_HEADINGS as H
+from ..labels import (FACT_NAMES, KIND_NAMES, LEVEL_NAMES, LABELS, OBLIGATION_NAMES, OBLIGATION_WHY,
+                      RULE_STATUS_NAMES, VIEW_HEADINGS as H, area_name, word)
+from ..report.formats.fit import fit_table, terminal_width, wrap_to
 from ..load.validation import _suggest
 from ..match.conditions import describe as describe_conditions
 
@@ -18,7 +18,11 @@ def _dump(obj) -> str:
     return json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
 
 
-def list_catalogs(cs: CatalogSet, fmt: str, lang: str) -> str:
+def _sev(sev: str, lang: str) -> str:
+    return LABELS[lang]["severity_names"].get(sev, sev)
+
+
+def list_catalogs(cs: CatalogSet, fmt: str, lang: str, width: int | None = None) -> str:
     rows = []
     for area, cat in cs.catalogs.items():
         kinds = Counter(i.kind for i in cat.items)
@@ -28,13 +32,18 @@ def list_catalogs(cs: CatalogSet, fmt: str, lang: str) -> str:
     if fmt == "json":
         return _dump(rows)
     h = H[lang]
-    return tabulate([[r["area"], r["name"], r["edition"], r["as_of"], r["items"],
-                      ", ".join(f"{k} {v}" for k, v in r["kinds"].items())] for r in rows],
-                    headers=[h["area"], h["name"], h["edition"], h["as_of"], h["items"], h["kinds"]],
-                    disable_numparse=True) + "\n"
+    return fit_table([[r["area"], r["name"], r["edition"], r["as_of"], r["items"],
+                       "、".join(f"{word(KIND_NAMES, k, lang)} {v}" for k, v in r["kinds"].items()) if lang == "ja"
+                       else ", ".join(f"{word(KIND_NAMES, k, lang)} {v}" for k, v in r["kinds"].items())]
+                      for r in rows],
+                     [h["area_id"], h["name"], h["edition"], h["as_of"], h["items"], h["kinds"]],
+                     width or terminal_width(), wrap_min={1: 12, 5: 12}) + "\n"
 
 
 def _catalog(cs: CatalogSet, area: str):
+    for a, c in cs.catalogs.items():       # by its name too
+        if area in (c.name.ja, c.name.en):
+            area = a
     if area not in cs.catalogs:
         sug = _suggest(area, list(cs.catalogs))
         raise GapcheckError(f"no catalog '{area}'", f"カタログ '{area}' はありません",
@@ -43,8 +52,9 @@ def _catalog(cs: CatalogSet, area: str):
     return cs.catalogs[area]
 
 
-def show_catalog(cs: CatalogSet, area: str, fmt: str, lang: str) -> str:
+def show_catalog(cs: CatalogSet, area: str, fmt: str, lang: str, width: int | None = None) -> str:
     cat = _catalog(cs, area)
+    W = width or terminal_width()
     items = []
     for it in cat.items:
         items.append({
@@ -64,35 +74,38 @@ def show_catalog(cs: CatalogSet, area: str, fmt: str, lang: str) -> str:
                       "lists": {k: v.model_dump() for k, v in cat.lists.items()},
                       "items": items})
     h = H[lang]
-    head = f"{cat.name.get(lang)} ({cat.area})  {h['edition']}: {cat.edition}  {h['as_of']}: {cat.as_of}\n"
+    head = "\n".join(wrap_to(f"{cat.name.get(lang)}  {h['edition']}: {cat.edition}  {h['as_of']}: {cat.as_of}",
+                              W)) + "\n"
     rows = []
     for it in items:
         dl = jdate.date_label(jdate.parse_day(it["deadline"]), lang) if it["deadline"] else ""
         if it["extended_deadline"]:
             dl += f" → {it['extended_deadline']}"
-        rows.append([it["id"], it["name"], it["kind"], it["group"] or "", it["level"],
-                     OBLIGATION_NAMES[lang][it["obligation"]], dl,
+        rows.append([it["id"], it["name"], word(KIND_NAMES, it["kind"], lang), it["group"] or "",
+                     word(LEVEL_NAMES, it["level"], lang), OBLIGATION_NAMES[lang][it["obligation"]], dl,
                      "; ".join(f"{c['source']} {c['locator'] or ''}".strip() for c in it["citation"])])
-    table = tabulate(rows, headers=[h["id"], h["name"], h["kind"], h["group"], h["level"], h["obligation"],
-                                    h["deadline"], h["sources"]], disable_numparse=True)
-    srcs = "\n".join(f"  [{s.id}] {s.title}" + (f" ({s.date})" if s.date else "") + (f" {s.url}" if s.url else "")
-                     for s in cat.sources)
-    lists = "".join(f"  [{k}] {v.get(lang)}\n" for k, v in cat.lists.items())
+    table = fit_table(rows, [h["id"], h["name"], h["kind"], h["group"], h["level"], h["obligation"],
+                             h["deadline"], h["sources"]], W, wrap_min={1: 10, 2: 6, 3: 6, 5: 6, 6: 10, 7: 10})
+    srcs = "\n".join(ln for s in cat.sources for ln in wrap_to(
+        f"[{s.id}] {s.title}" + (f" ({s.date})" if s.date else "") + (f" {s.url}" if s.url else ""), W, "  "))
+    lists = "".join(ln + "\n" for k, v in cat.lists.items() for ln in wrap_to(f"[{k}] {v.get(lang)}", W, "  "))
     lists = (("\n一覧:\n" if lang == "ja" else "\nLists:\n") + lists) if lists else ""
     return head + "\n" + table + "\n\n" + h["sources"] + ":\n" + srcs + "\n" + lists
 
 
-def list_rules(engine: Engine, fmt: str, lang: str) -> str:
+def list_rules(engine: Engine, fmt: str, lang: str, width: int | None = None) -> str:
     rows = [{"id": r.id, "catalog": r.catalog, "fact": r.fact, "status": r.status, "severity": r.severity,
              "obligation": r.obligation, "title": r.title.get(lang), "examples": len(r.examples)}
             for r in engine.rules.rules]
     if fmt == "json":
         return _dump(rows)
     h = H[lang]
-    return tabulate([[r["id"], r["catalog"], r["status"], r["severity"], OBLIGATION_NAMES[lang][r["obligation"]],
-                      r["title"]] for r in rows],
-                    headers=[h["rule"], h["catalog"], h["status"], h["severity"], h["obligation"], h["title"]],
-                    disable_numparse=True) + "\n"
+    cats = engine.catalogs.catalogs
+    return fit_table([[r["id"], area_name(cats, r["catalog"], lang), word(RULE_STATUS_NAMES, r["status"], lang),
+                       _sev(r["severity"], lang), OBLIGATION_NAMES[lang][r["obligation"]], r["title"]]
+                      for r in rows],
+                     [h["rule"], h["area"], h["status"], h["severity"], h["obligation"], h["title"]],
+                     width or terminal_width(), wrap_min={0: 16, 1: 10, 4: 6, 5: 16}) + "\n"
 
 
 def _where(file: str, line: int | None) -> str:
