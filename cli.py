@@ -123,7 +123,7 @@ class _I18n:
 
     def format_help(self, ctx, formatter):
         lang = help_lang()
-        saved = [(p, p.help) for p in self.params if isinstance(p, click.Option)]
+        saved = [(p, p.help) for p in self.get_params(ctx) if isinstance(p, click.Option)]
         keep = self.help, self.epilog
         try:
             if lang == "ja":
@@ -205,15 +205,19 @@ class AreaChoice(click.Choice):
         return super().convert(value, param, ctx)
 
 
-def filter_options(fn):
+def filter_options(fn=None, *, fail_on: bool = True):
     """--status, --severity, --area (each may be given more than once): the findings shown."""
-    fn = click.option("--area", "areas", multiple=True, type=AreaChoice(),
-                      help="Show only findings of this area (ID or name; repeatable).")(fn)
-    fn = click.option("--severity", "severities", multiple=True, type=click.Choice(vocab.SEVERITIES),
-                      help="Show only findings of this severity (repeatable).")(fn)
-    fn = click.option("--status", "statuses", multiple=True, type=click.Choice(vocab.FINDING_STATUSES),
-                      help="Show only findings of this status (repeatable). --fail-on still reads all findings.")(fn)
-    return fn
+    def add(fn):
+        fn = click.option("--area", "areas", multiple=True, type=AreaChoice(),
+                          help="Show only findings of this area (ID or name; repeatable).")(fn)
+        fn = click.option("--severity", "severities", multiple=True, type=click.Choice(vocab.SEVERITIES),
+                          help="Show only findings of this severity (repeatable).")(fn)
+        fn = click.option("--status", "statuses", multiple=True, type=click.Choice(vocab.FINDING_STATUSES),
+                          help="Show only findings of this status (repeatable). --fail-on still reads all findings."
+                          if fail_on else "Show only findings of this status (repeatable).")(fn)
+        return fn
+
+    return add(fn) if fn is not None else add
 
 
 def _selection(statuses, severities, areas) -> dict | None:
@@ -461,7 +465,7 @@ def _run_batch(profiles, as_of, fmt, lang, include_passed, fail_on, due_soon_day
 @click.option("--lang", type=LANGS, default=None, help="ja or en (default ja).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
               help="Write to this file (atomically) instead of stdout.")
-@filter_options
+@filter_options(fail_on=False)
 @click.pass_obj
 @guarded
 def budget(obj: Ctx, profile: str, fy: str, as_of: str | None, fmt: str, waivers: str | None,
@@ -510,13 +514,30 @@ def verify(obj: Ctx, rule: str | None, lang: str | None) -> None:
     from .engine.api import default_engine
     from .engine.commands.verify import run_examples
 
-    results = run_examples(default_engine(), rule)
+    lang = lang or obj.lang
+    ja = lang == "ja"
+    engine = default_engine()
+    if rule and not any(r.id == rule or r.id.startswith(rule + ".") for r in engine.rules.rules):
+        from .engine.load.validation import _suggest
+
+        known = sorted({r.id for r in engine.rules.rules} | {r.catalog for r in engine.rules.rules})
+        sug = _suggest(rule, known)
+        raise GapcheckError(f"no rule and no area '{rule}'", f"ルールまたは分野 '{rule}' はありません",
+                            hint_en=(f"did you mean '{sug}'? " if sug else "") + "see: gapcheck rules list",
+                            hint_ja=(f"'{sug}' の誤りではありませんか？ " if sug else "") + "一覧: gapcheck rules list")
+    results = run_examples(engine, rule)
     failed = [r for r in results if not r.passed]
     for r in results:
-        mark = "PASS" if r.passed else "FAIL"
         if not r.passed or os.environ.get("GAPCHECK_VERBOSE"):
-            click.echo(f"{mark} {r.rule} example {r.index} (expect {r.expect}) {r.file}:{r.line}: {r.detail}")
-    click.echo(f"{len(results) - len(failed)} passed, {len(failed)} failed")
+            if ja:
+                mark = "合格" if r.passed else "不合格"
+                expect = {"fire": "指摘する", "no_fire": "指摘しない"}.get(r.expect, r.expect)
+                click.echo(f"{mark} {r.rule} 例{r.index}（期待: {expect}） {r.file}:{r.line}: {r.detail_ja or r.detail}")
+            else:
+                mark = "PASS" if r.passed else "FAIL"
+                click.echo(f"{mark} {r.rule} example {r.index} (expect {r.expect}) {r.file}:{r.line}: {r.detail}")
+    click.echo(f"{len(results)}件の例: 合格 {len(results) - len(failed)}件、不合格 {len(failed)}件" if ja else
+               f"{len(results) - len(failed)} passed, {len(failed)} failed")
     sys.exit(EXIT_USAGE if failed or not results else EXIT_OK)
 
 

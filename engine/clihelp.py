@@ -97,6 +97,7 @@ OPTION_HELP_JA = {
         "表: 未評価の指摘を1件ずつ表示します（既定は分野ごとに1行にまとめます）。",
     "Show only findings of this status (repeatable). --fail-on still reads all findings.":
         "この状態の指摘だけを表示します（複数指定可）。--fail-on は全指摘を見ます。",
+    "Show only findings of this status (repeatable).": "この状態の指摘だけを表示します（複数指定可）。",
     "Show only findings of this severity (repeatable).": "この重大度の指摘だけを表示します（複数指定可）。",
     "Show only findings of this area (ID or name; repeatable).":
         "この分野の指摘だけを表示します（分野IDまたは名称。複数指定可）。",

@@ -18,6 +18,27 @@ def _dump(obj) -> str:
     return json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
 
 
+_VALUE_WORDS = None
+
+
+def _values_in_words(line: str) -> str:
+    """A condition described in Japanese with the profile's and the engine's status codes in
+    words ("status が planned, in_progress のいずれか" -> "status が 予定, 対応中 のいずれか");
+    the conditions as written follow it for rule authors."""
+    import re
+
+    global _VALUE_WORDS
+    if _VALUE_WORDS is None:
+        from ..labels import ITEM_STATUS_NAMES
+
+        words = {**LABELS["ja"]["status_names"], **ITEM_STATUS_NAMES["ja"], "by_deadline": "期限により判定",
+                 "due_soon": "期限間近"}
+        _VALUE_WORDS = (re.compile(r"(?<![\w.])(%s)(?![\w])" % "|".join(sorted(words, key=len, reverse=True))),
+                        words)
+    pat, words = _VALUE_WORDS
+    return pat.sub(lambda m: words[m.group(1)], line)
+
+
 def _sev(sev: str, lang: str) -> str:
     return LABELS[lang]["severity_names"].get(sev, sev)
 
@@ -132,20 +153,20 @@ def explain(engine: Engine, ident: str, lang: str) -> str:
             file, line = rule_line(engine.rules, r)
             cat = cs.catalogs[r.catalog]
             reqs = [r.requirement] if r.requirement else [i.id for i in cat.items]
-            sev = {"ja": {"critical": "重大", "high": "高", "medium": "中", "low": "低", "info": "情報"},
-                   "en": {}}[lang].get(r.severity, r.severity)
+            sev = _sev(r.severity, lang)
             out = [f"{r.id}: {r.title.get(lang)}",
                    f"  {'定義' if ja else 'defined in'}: {_where(file, line)}",
-                   f"  {'カタログ' if ja else 'catalog'}: {r.catalog} ({cat.name.get(lang)}), "
-                   f"{'版' if ja else 'edition'} {cat.edition}",
-                   f"  {'判定する状態' if ja else 'finding status'}: {r.status}   {'重大度' if ja else 'severity'}: {sev}   "
+                   (f"  分野: {cat.name.ja}（分野ID {r.catalog}）、版 {cat.edition}" if ja else
+                    f"  catalog: {r.catalog} ({cat.name.get(lang)}), edition {cat.edition}"),
+                   f"  {'判定する状態' if ja else 'finding status'}: {word(RULE_STATUS_NAMES, r.status, lang)}   "
+                   f"{'重大度' if ja else 'severity'}: {sev}   "
                    f"{'義務の種類' if ja else 'obligation'}: {OBLIGATION_NAMES[lang][r.obligation]}",
                    f"  {'重大度の理由' if ja else 'why this severity'}: {OBLIGATION_WHY[lang][r.obligation]}",
                    ("  判定条件（" + ("要件ごと" if r.fact == "requirement" else "団体ごと")
                     + "。すべて満たすとき指摘）:") if ja else
                    ("  what it checks (" + ("per requirement" if r.fact == "requirement" else "per profile")
                     + "; a finding when all hold):")]
-            out += ["    " + ln for ln in describe_conditions(r.when, lang)]
+            out += ["    " + (_values_in_words(ln) if ja else ln) for ln in describe_conditions(r.when, lang)]
             out.append(f"  {'条件（記述のまま）' if ja else 'conditions as written'}:")
             out += ["    " + ln for ln in yaml.safe_dump(r.when, allow_unicode=True, sort_keys=False).splitlines()]
             out.append(f"  {'メッセージ' if ja else 'message'}: {r.message.get(lang)}")
@@ -173,8 +194,10 @@ def explain(engine: Engine, ident: str, lang: str) -> str:
     if ident in cs.items:
         cat, it = cs.items[ident]
         out = [f"{it.id}: {it.name.ja} / {it.name.en}",
-               f"  {'分野' if ja else 'area'}: {cat.area} ({cat.name.get(lang)}), {'版' if ja else 'edition'} {cat.edition}",
-               f"  {'種別' if ja else 'kind'}: {it.kind}" + (f" / {it.group}" if it.group else "") + f" / {it.level}",
+               (f"  分野: {cat.name.ja}（分野ID {cat.area}）、版 {cat.edition}" if ja else
+                f"  area: {cat.area} ({cat.name.get(lang)}), edition {cat.edition}"),
+               f"  {'種別' if ja else 'kind'}: {word(KIND_NAMES, it.kind, lang)}" + (f" / {it.group}" if it.group else "")
+               + f" / {word(LEVEL_NAMES, it.level, lang)}",
                f"  {'義務の種類' if ja else 'obligation'}: {OBLIGATION_NAMES[lang][it.obligation]}"
                f" — {OBLIGATION_WHY[lang][it.obligation]}"]
         if it.deadline:
@@ -200,7 +223,8 @@ def explain(engine: Engine, ident: str, lang: str) -> str:
         rules = [r for r in engine.rules.rules if r.catalog == cat.area and (r.requirement in (None, it.id))]
         out.append(f"  {'判定するルール' if ja else 'rules that assess it'}:")
         for r in rules:
-            out.append(f"    {r.id} ({r.status}, {r.severity}): {r.title.get(lang)}")
+            out.append(f"    {r.id} ({word(RULE_STATUS_NAMES, r.status, lang)}, {_sev(r.severity, lang)}): "
+                       f"{r.title.get(lang)}")
         out.append("  " + ("詳しくは: gapcheck explain ルールID" if ja else "more: gapcheck explain RULE_ID"))
         return "\n".join(out) + "\n"
     known = [r.id for r in engine.rules.rules] + list(cs.items)

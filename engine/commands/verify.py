@@ -44,6 +44,7 @@ class ExampleResult:
     detail: str
     file: str
     line: int | None
+    detail_ja: str = ""
 
 
 def example_profile(ex: dict[str, Any], engine: Engine) -> dict[str, Any]:
@@ -106,7 +107,10 @@ def run_examples(engine: Engine, only: str | None = None) -> list[ExampleResult]
                 passed = fired == (expect == "fire")
                 detail = (f"{'fired' if fired else 'did not fire'} for {req}"
                           + (f"; rules that fired for it: {', '.join(others)}" if others else ""))
+                detail_ja = (f"{req} に{'指摘しました' if fired else '指摘しませんでした'}"
+                             + (f"。この要件に指摘したルール: {', '.join(others)}" if others else ""))
             except GapcheckError as e:
                 passed, detail = False, "invalid example: " + e.render("en")
-            out.append(ExampleResult(rule.id, i + 1, str(expect), passed, detail, file, line))
+                detail_ja = "例の誤り: " + e.render("ja")
+            out.append(ExampleResult(rule.id, i + 1, str(expect), passed, detail, file, line, detail_ja))
     return out

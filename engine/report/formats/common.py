@@ -9,7 +9,7 @@ import datetime as _dt
 from typing import Any, Callable
 
 from ...load import jdate
-from ...labels import ACTION_NAMES, LABELS, OBLIGATION_NAMES, REPORT_LABELS, area_name
+from ...labels import ACTION_NAMES, ITEM_STATUS_NAMES, LABELS, OBLIGATION_NAMES, REPORT_LABELS, area_name
 
 from ...labels import labels  # noqa: E402,F401  (every format's labels, in one mapping)
 
@@ -91,7 +91,10 @@ def evidence_text(e: dict[str, Any], lang: str) -> str:
     if not e.get("present"):
         return f"{e['path']}: " + REPORT_LABELS[lang]["not_in_profile"]
     line = f"（{e['line']}行目）" if lang == "ja" else f" (line {e['line']})"
-    return f"{e['path']} = {e['value']}" + (line if e.get("line") else "")
+    value = e["value"]
+    if lang == "ja" and str(e["path"]).endswith(".status") and value in ITEM_STATUS_NAMES["ja"]:
+        value = f"{value}（{ITEM_STATUS_NAMES['ja'][value]}）"      # as written, and what it means
+    return f"{e['path']} = {value}" + (line if e.get("line") else "")
 
 
 def reference_text(r: dict[str, Any]) -> str:
