@@ -51,6 +51,8 @@ REPORT_LABELS = {
         "search": "検索", "sort_hint": "列見出しをクリックで並べ替え", "findings": "指摘事項",
         "sources_sheet": "出典", "summary_sheet": "集計", "waivers_sheet": "免除",
         "days_to_deadline": "残日数", "deadline_class": "期限区分",
+        "basis": "根拠", "other_catalogs": "カタログ（指摘なし）", "all_findings": "全体", "shown": "表示",
+        "stale_note": "（古い）: 根拠のデータが鮮度の期間（既定 365日）より古い指摘",
     },
     "en": {
         "title": "Gap analysis", "obligation": "Obligation", "fiscal_year": "Action FY", "department": "Department",
@@ -70,6 +72,8 @@ REPORT_LABELS = {
         "sort_hint": "click a column heading to sort", "findings": "Findings", "sources_sheet": "Sources",
         "summary_sheet": "Summary", "waivers_sheet": "Waivers", "days_to_deadline": "Days left",
         "deadline_class": "Deadline class",
+        "basis": "Basis", "other_catalogs": "Catalogs (no findings)", "all_findings": "all", "shown": "shown",
+        "stale_note": "(stale): the finding rests on data older than the freshness window (365 days by default)",
     },
 }
 
@@ -98,11 +102,13 @@ VIEW_HEADINGS = {
     "ja": {"area": "分野", "name": "名称", "edition": "版", "as_of": "確認日", "items": "項目数",
            "kinds": "種別", "id": "ID", "kind": "種別", "group": "区分", "level": "団体区分",
            "obligation": "義務の種類", "deadline": "期限", "sources": "出典", "rule": "ルール",
-           "severity": "重大度", "catalog": "カタログ", "status": "状態", "title": "内容", "fact": "事実"},
+           "severity": "重大度", "catalog": "カタログ", "status": "状態", "title": "内容", "fact": "事実",
+           "area_id": "分野ID"},
     "en": {"area": "Area", "name": "Name", "edition": "Edition", "as_of": "As of", "items": "Items",
            "kinds": "Kinds", "id": "ID", "kind": "Kind", "group": "Group", "level": "Level",
            "obligation": "Obligation", "deadline": "Deadline", "sources": "Sources", "rule": "Rule",
-           "severity": "Severity", "catalog": "Catalog", "status": "Status", "title": "Title", "fact": "Fact"},
+           "severity": "Severity", "catalog": "Catalog", "status": "Status", "title": "Title", "fact": "Fact",
+           "area_id": "Area ID"},
 }
 
 OBLIGATION_WHY = {
@@ -188,3 +194,68 @@ def attribute_phrase(attr: str, value, lang: str, with_key: bool = True) -> str:
     if not with_key:
         return text
     return f"{text}（{key}: {shown}）" if lang == "ja" else f"{text} ({key}: {shown})"
+# what a profile says about a requirement (vocab.ITEM_STATUSES): the words shown for it,
+# inside messages too ("状態: 予定"). A finding's message is rendered by engine.match.evaluate:
+# item_status_label() is what it calls for a {status} placeholder.
+ITEM_STATUS_NAMES = {
+    "ja": {"done": "完了", "in_progress": "対応中", "planned": "予定", "not_started": "未着手",
+           "not_applicable": "対象外", "unknown": "不明"},
+    "en": {"done": "done", "in_progress": "in progress", "planned": "planned", "not_started": "not started",
+           "not_applicable": "not applicable", "unknown": "unknown"},
+}
+
+
+def item_status_label(value, lang: str) -> str:
+    """A profile item status (done, planned, ...) in words; any other value as written."""
+    return ITEM_STATUS_NAMES.get(lang, ITEM_STATUS_NAMES["en"]).get(value, value) if isinstance(value, str) \
+        else str(value)
+
+
+# what a rule may decide (vocab.RULE_STATUSES): the finding statuses, and by_deadline
+RULE_STATUS_NAMES = {
+    "ja": {**LABELS["ja"]["status_names"], "by_deadline": "期限により判定"},
+    "en": {**LABELS["en"]["status_names"], "by_deadline": "by deadline"},
+}
+
+# what a rule is evaluated on (Rule.fact)
+FACT_NAMES = {"ja": {"requirement": "要件ごと", "profile": "団体ごと"},
+              "en": {"requirement": "per requirement", "profile": "per profile"}}
+
+# the kinds of catalog items (Item.kind)
+KIND_NAMES = {
+    "ja": {"system": "基幹業務システム", "mynaportal_procedure": "マイナポータル手続", "priority_procedure": "重点手続",
+           "preset_procedure": "プリセット手続", "focus_item": "重点取組事項", "category": "分類",
+           "control": "対策", "society_item": "デジタル社会の取組", "review": "点検・見直し", "policy": "方針",
+           "optional_levy": "任意の公金", "public_fund_levy": "公金", "local_tax": "地方税", "layer": "層",
+           "governance": "体制", "other_item": "その他の取組", "plan": "計画",
+           "edition": "国の版への準拠", "audit": "データの点検"},
+    "en": {"system": "system", "mynaportal_procedure": "Mynaportal procedure", "priority_procedure": "priority procedure",
+           "preset_procedure": "preset procedure", "focus_item": "focus item", "category": "category",
+           "control": "control", "society_item": "digital society item", "review": "review", "policy": "policy",
+           "optional_levy": "optional levy", "public_fund_levy": "public levy", "local_tax": "local tax",
+           "layer": "layer", "governance": "governance", "other_item": "other item", "plan": "plan",
+           "edition": "national edition", "audit": "data audit"},
+}
+
+# which governments an item is for (Item.level)
+LEVEL_NAMES = {"ja": {"municipal": "市区町村", "prefectural": "都道府県", "either": "いずれも"},
+               "en": {"municipal": "municipal", "prefectural": "prefectural", "either": "either"}}
+
+
+def word(table: dict, value, lang: str) -> str:
+    """`value` in words from one of the tables above (as written when the table lacks it)."""
+    if value is None:
+        return ""
+    return table.get(lang, {}).get(value, value)
+
+
+def area_name(catalogs: dict, area: str, lang: str) -> str:
+    """The area's name in `lang`: from the result model's `catalogs` (area -> {..., name: {ja,
+    en}}) or a CatalogSet's catalogs (area -> Catalog); the ID when no name is known."""
+    c = catalogs.get(area)
+    name = c.get("name") if isinstance(c, dict) else getattr(c, "name", None)
+    if isinstance(name, dict):
+        return name.get(lang) or name.get("ja") or area
+    if name is not None and hasattr(name, "get"):
+        return name.get(lang) or area
+    return area

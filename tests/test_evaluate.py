@@ -6,6 +6,7 @@ import pytest
 from gapcheck.engine import api
 
 from gapcheck.engine.report import model as report
+from gapcheck.engine.report.formats import render_dict
 from gapcheck.engine.errors import EngineError
 from tests.conftest import PROFILES
 
@@ -158,11 +159,12 @@ def test_many_profiles_share_one_ruleset_without_leaking_sessions(tmp_path):
 
 def test_table_has_the_columns(engine):
     res = api.run(UCHINADA, as_of="2026-11-23")
-    t = report.render_table(res, "en")
-    for h in ("Rule", "Area", "Requirement", "Status", "Severity", "Deadline", "Days left", "Message"):
+    t = render_dict(report.to_dict(res, "en"), "table", width=300)   # the wide layout
+    for h in ("ID", "Requirement", "Status", "Severity", "Deadline", "Days left", "Action FY", "Message"):
         assert h in t
+    assert "■ " in t   # the area headings
     assert "-237" in t  # days left, negative when overdue
-    tj = report.render_table(res, "ja")
+    tj = render_dict(report.to_dict(res, "ja"), "table", width=300)
     assert "期限超過" in tj and "令和7年度末" in tj
 
 

@@ -19,7 +19,8 @@ def test_rule_explanation_covers_checks_sources_severity_and_examples(runner):
     assert "examples:" in out and "1. fire" in out and "no_fire" in out
     ja = runner.invoke(main, ["explain", "base_systems.overdue_late_plan"]).output
     assert "重大度の理由: 法律上の義務" in ja and "判定条件（要件ごと。すべて満たすとき指摘）" in ja
-    assert "status が planned, in_progress, not_started のいずれか" in ja and "指摘する" in ja
+    assert "status が 予定, 対応中, 未着手 のいずれか" in ja and "指摘する" in ja
+    assert "- planned" in ja          # the conditions as written keep the codes
 
 
 def test_profile_rule_and_nested_conditions(runner):

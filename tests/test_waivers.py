@@ -70,12 +70,13 @@ def test_waivers_in_json_and_table(runner):
         {"applied": 2, "expired": 1, "unmatched": 1}
     pol = next(f for f in d["findings"] if f["id"] == POLICY)
     assert pol["status"] == "unassessed" and pol["waiver"]["expired"] is True
-    r = runner.invoke(main, ["--lang", "en", "run", UCHINADA, "--as-of", AS_OF, "--waivers", str(EXAMPLE)])
+    r = runner.invoke(main, ["--lang", "en", "run", UCHINADA, "--as-of", AS_OF, "--waivers", str(EXAMPLE)],
+                      env={"COLUMNS": "250"})
     assert r.exit_code == 0
     assert "Waivers " in r.output and "applied 2, expired 1, unmatched 1" in r.output
     assert "W-2026-004" in r.output and "matches no finding" in r.output
     assert "W-2026-003" in r.output and "expired on 2026-09-30" in r.output
-    r = runner.invoke(main, ["run", UCHINADA, "--as-of", AS_OF, "--waivers", str(EXAMPLE)])
+    r = runner.invoke(main, ["run", UCHINADA, "--as-of", AS_OF, "--waivers", str(EXAMPLE)], env={"COLUMNS": "250"})
     assert "適用 2件、期限切れ 1件、該当なし 1件" in r.output and "免除" in r.output
 
 

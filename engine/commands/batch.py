@@ -58,8 +58,9 @@ class Renderer:
 
     In a batch, JSON is written compact (one line per profile: JSON Lines), as UTF-8 bytes."""
 
-    def __init__(self, fmt: str = "json"):
+    def __init__(self, fmt: str = "json", selection: dict | None = None):
         self.fmt = fmt
+        self.selection = selection      # --status, --severity, --area: the findings shown
 
     def __call__(self, result, lang: str):
         from ..report import model as report
@@ -67,10 +68,10 @@ class Renderer:
         if self.fmt == "json":
             from ..report.formats.json import dumps
 
-            return dumps(report.to_dict(result, lang), compact=True)
+            return dumps(report.to_dict(result, lang, self.selection), compact=True)
         from ..api import render
 
-        return render(result, self.fmt, lang)
+        return render(result, self.fmt, lang, selection=self.selection)
 
 
 _worker_state: dict = {}     # this process's engine and options (a worker's, or the caller's)
@@ -348,7 +349,8 @@ def run_batch(inputs: Iterable[str], *, as_of: _dt.date, lang: str, fmt: str = "
               output_dir: str | os.PathLike | None = None, summary: str | os.PathLike | None = None,
               summary_format: str | None = None, fail_on: str | None = None,
               engine=None, emit: Callable[[bytes | str], None] | None = None,
-              on_outcome: Callable[[Outcome, int], None] | None = None) -> BatchReport:
+              on_outcome: Callable[[Outcome, int], None] | None = None,
+              selection: dict | None = None) -> BatchReport:
     """Evaluate every profile under `inputs` and write the outputs and the summary.
 
     Each profile's output goes to `output_dir/<id><ext>` (committed in rounds: every file there
@@ -369,11 +371,11 @@ def run_batch(inputs: Iterable[str], *, as_of: _dt.date, lang: str, fmt: str = "
         return _batch(inputs, as_of=as_of, lang=lang, fmt=fmt, include_passed=include_passed,
                       due_soon_days=due_soon_days, jobs=jobs, output_dir=output_dir,
                       summary=summary, summary_format=summary_format, fail_on=fail_on,
-                      engine=engine, emit=emit, on_outcome=on_outcome)
+                      engine=engine, emit=emit, on_outcome=on_outcome, selection=selection)
 
 
 def _batch(inputs, *, as_of, lang, fmt, include_passed, due_soon_days, jobs, output_dir, summary,
-           summary_format, fail_on, engine, emit, on_outcome) -> BatchReport:
+           summary_format, fail_on, engine, emit, on_outcome, selection=None) -> BatchReport:
     from ..api import default_engine, inputs_of
     from ..errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
     from ..load.files import expand_profiles
@@ -400,7 +402,7 @@ def _batch(inputs, *, as_of, lang, fmt, include_passed, due_soon_days, jobs, out
                                 f"出力フォルダを作成できません: {e.strerror}", file=str(out_dir)) from None
         sweep_stale(out_dir)
     input_ids = identities([*inputs_of(*paths), *engine.input_paths])    # no output may replace one
-    outcomes = run_many(paths, as_of=as_of, lang=lang, render=Renderer(per_fmt),
+    outcomes = run_many(paths, as_of=as_of, lang=lang, render=Renderer(per_fmt, selection),
                         jobs=jobs or os.cpu_count() or 1, include_passed=include_passed,
                         due_soon_days=due_soon_days, out_dir=out_dir, ext=ext, engine=engine)
     ok_rows: list[Outcome] = []

@@ -126,9 +126,10 @@ def render_csv(d: dict[str, Any], lang: str) -> str:
 
 
 def render_table(d: dict[str, Any], lang: str) -> str:
-    from tabulate import tabulate
-
+    from ..report.formats.fit import fit_table, terminal_width
     from ..report.formats.wrap import wrap
+
+    W = terminal_width()
 
     ja = lang == "ja"
     s = d["summary"]
@@ -155,13 +156,12 @@ def render_table(d: dict[str, Any], lang: str) -> str:
                  "" if i["cost_estimate"] is None else f"{i['cost_estimate']:,}"] for i in items]
         hdr = (["繰越", "要件", "対応の種類", "期限", "計上理由", "概算費用(円)"] if ja else
                ["", "Requirement", "Action", "Deadline", "Why this year", "Estimate (yen)"])
-        out += tabulate(rows, headers=hdr, disable_numparse=True) + "\n"
+        out += fit_table(rows, hdr, W) + "\n"
     names = ACTION_NAMES[lang]
     out += "\n" + ("集計" if ja else "Summary") + ":\n"
     rows = [[a, sum(v.values()), ", ".join(f"{names.get(k, k)} {n}" for k, n in v.items())]
             for a, v in s["by_area_action"].items()]
-    out += tabulate(rows, headers=(["分野", "件数", "対応の種類別"] if ja else ["Area", "Items", "By action"]),
-                    disable_numparse=True) + "\n"
+    out += fit_table(rows, (["分野", "件数", "対応の種類別"] if ja else ["Area", "Items", "By action"]), W) + "\n"
     total = s["cost_estimate_total"]
     if ja:
         out += (f"\n合計 {s['items']}件（うち繰越 {s['carry_over']}件）。概算費用はプロファイルに記載のある "

@@ -274,17 +274,17 @@ def _head(d: dict[str, Any], lang: str) -> list[str]:
     return out
 
 
-def render(d: dict[str, Any], fmt: str, lang: str) -> str:
+def render(d: dict[str, Any], fmt: str, lang: str, width: int | None = None) -> str:
     if fmt == "json":
         return json.dumps(d, ensure_ascii=False, indent=2) + "\n"
     from ..errors import printable
 
     # Everything shown comes from the two files (IDs, names, messages) or their names: a control
     # character in them is shown escaped, line by line, so that it cannot drive a terminal.
-    return "\n".join(printable(line) for line in _render_text(d, fmt, lang).split("\n"))
+    return "\n".join(printable(line) for line in _render_text(d, fmt, lang, width).split("\n"))
 
 
-def _render_text(d: dict[str, Any], fmt: str, lang: str) -> str:
+def _render_text(d: dict[str, Any], fmt: str, lang: str, width: int | None = None) -> str:
     L = DL[lang]
     sections = _rows(d, lang)
     if fmt == "markdown":
@@ -298,14 +298,18 @@ def _render_text(d: dict[str, Any], fmt: str, lang: str) -> str:
             if rows:
                 out += ["", f"## {L[key]} ({len(rows)})", ""] + table(headers, rows)
         return "\n".join(out) + "\n"
-    from tabulate import tabulate
+    from ..errors import printable
+    from ..report.formats.fit import fit_table, fit_text, terminal_width
 
+    W = width or terminal_width()
     out = _head(d, lang)
     if not has_differences(d):
         out += ["", L["none"]]
     for key in ("new_findings", "resolved", "worse", "better", "changed"):
         headers, rows = sections[key]
         if rows:
-            out += ["", f"{L[key]} ({len(rows)}):",
-                    tabulate(rows, headers=headers, disable_numparse=True)]
-    return "\n".join(out) + "\n"
+            # escaped first (control characters as \\x1b, as every line below): the table
+            # would otherwise show them as U+FFFD
+            rows = [[printable(str(c)) if c is not None else "" for c in r] for r in rows]
+            out += ["", f"{L[key]} ({len(rows)}):", fit_table(rows, headers, W)]
+    return fit_text("\n".join(out) + "\n", W)

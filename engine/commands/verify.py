@@ -48,6 +48,7 @@ class ExampleResult:
     detail: str
     file: str
     line: int | None
+    detail_ja: str = ""
 
 
 def example_profile(ex: dict[str, Any], engine: Engine) -> dict[str, Any]:
@@ -125,7 +126,11 @@ def run_examples(engine: Engine, only: str | None = None) -> list[ExampleResult]
                 detail = (f"{'fired' if fired else 'did not fire'} for {req}"
                           + (f" (finding status {got})" if got else "")
                           + (f"; rules that matched it: {', '.join(others)}" if others else ""))
+                detail_ja = (f"{req} に{'該当しました' if fired else '該当しませんでした'}"
+                             + (f"（指摘の状態 {got}）" if got else "")
+                             + (f"。この要件に該当したルール: {', '.join(others)}" if others else ""))
             except GapcheckError as e:
                 passed, detail = False, "invalid example: " + e.render("en")
-            out.append(ExampleResult(rule.id, i + 1, str(expect), passed, detail, file, line))
+                detail_ja = "例の誤り: " + e.render("ja")
+            out.append(ExampleResult(rule.id, i + 1, str(expect), passed, detail, file, line, detail_ja))
     return out

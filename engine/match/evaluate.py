@@ -31,6 +31,7 @@ SEVERITY_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
 STAGE_ORDER = {"applicability": 0, "status": 1}
 from ..labels import LABELS as _LABELS  # noqa: E402
 BASIS_NAMES = {lang: _LABELS[lang]["basis_names"] for lang in _LABELS}
+from ..labels import item_status_label  # noqa: E402
 from ..vocab import (LANGS, MAX_AGE_DAYS, SEVERITY_BY_OBLIGATION, UNASSESSED_PAST_DUE)  # noqa: E402
 
 __all__ = ["evaluate", "finding_id", "render_message", "UNMATCHED_RULE", "Finding", "Result"]
@@ -218,6 +219,7 @@ def _make(rs: RuleSet, cr: CompiledRule, fact: Fact, req_id: str, status: str, l
         extra["applicability_keys"] = ", ".join(f"municipality.{a}" for a in (app or {}).get("missing", []))
         if rf is not None:
             extra["basis"] = BASIS_NAMES[lang].get(rf.said.basis, rf.said.basis)
+            extra["status"] = item_status_label(rf.said.status, lang)
         msg[lang] = render_message(rule.message.get(lang), fact, lang, extra, memo)
         title[lang] = render_message(rule.title.get(lang), fact, lang, extra, memo)
         if rule.remediation:
