@@ -108,10 +108,46 @@ def test_heat_map_under_its_content_security_policy(tmp_path):
                                   "--output-dir", str(tmp_path / "javascript:x"), "--summary", str(tmp_path / "map.html")])
     assert r.exit_code == 0, r.output
     dom = browse(tmp_path, (tmp_path / "map.html").as_uri(), "--dump-dom")
-    assert 'href="javascript%3Ax/uchinada.json#base_systems"' in dom
+    assert 'href="javascript%3Ax/uchinada.html#area=base_systems"' in dom
     shot = tmp_path / "map.png"
     browse(tmp_path, (tmp_path / "map.html").as_uri(), f"--screenshot={shot}", "--window-size=1200,600")
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def _visible_rows(dom):
+    """(data-area of each row the report shows, of each it hides)."""
+    rows = re.findall(r'<tr data-id="[^"]*" data-status="[^"]*" data-severity="[^"]*" data-area="([^"]*)"([^>]*)>', dom)
+    return [a for a, rest in rows if "hidden" not in rest], [a for a, rest in rows if "hidden" in rest]
+
+
+@pytest.mark.parametrize("folder", ["出力 100%", "javascript:x"])
+def test_a_heat_map_link_opens_the_report_filtered_to_its_area(tmp_path, folder):
+    """The link in a cell, followed as the browser resolves it (relative to the page, its
+    escapes decoded once), opens the municipality's HTML report showing that area only."""
+    from urllib.parse import unquote, urljoin
+
+    from click.testing import CliRunner
+
+    from gapcheck.cli import main
+
+    r = CliRunner().invoke(main, ["run", str(PROFILES), "--as-of", "2026-11-23", "--jobs", "1",
+                                  "--output-dir", str(tmp_path / folder), "--summary", str(tmp_path / "map.html")])
+    assert r.exit_code == 0, r.output
+    heat = (tmp_path / "map.html").as_uri()
+    dom = browse(tmp_path, heat, "--dump-dom")
+    links = re.findall(r'<tr class="m" data-id="uchinada">.*?</tr>', dom, re.S)[0]
+    hrefs = re.findall(r'href="([^"]*)"', links)
+    assert len(hrefs) == 6
+    expected = json.loads((tmp_path / folder / "uchinada.json").read_text(encoding="utf-8"))
+    for area in ("security", "online_procedures"):
+        href = next(h for h in hrefs if h.endswith("#area=" + area)).replace("&amp;", "&")
+        url = urljoin(heat, href)
+        assert unquote(url.split("#")[0]) == "file://" + str(tmp_path / folder / "uchinada.html")
+        report_dom = browse(tmp_path, url, "--dump-dom")
+        shown, hidden = _visible_rows(report_dom)
+        want = sum(1 for f in expected["findings"] if f["area"] == area)
+        assert want and set(shown) == {area} and len(shown) == want and hidden, (area, len(shown), want)
+        assert count_in(report_dom) == str(want)
 
 
 def _with_probe(html: str, js: str) -> str:
