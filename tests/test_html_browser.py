@@ -33,7 +33,18 @@ def _chromium():
 
 
 CHROMIUM = _chromium()
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
+# CI (.ci/run) sets GAPCHECK_REQUIRE_BROWSER=1: there a missing Chromium or pdfinfo fails, never skips
+REQUIRED = os.environ.get("GAPCHECK_REQUIRE_BROWSER") == "1"
+pytestmark = pytest.mark.skipif(CHROMIUM is None and not REQUIRED, reason="Chromium is not installed")
+
+
+def test_the_browser_tools_are_installed_where_required():
+    if not REQUIRED:
+        pytest.skip("GAPCHECK_REQUIRE_BROWSER is not set")
+    assert CHROMIUM, "Chromium is not installed (apt-get install chromium)"
+    assert shutil.which("pdfinfo") and shutil.which("pdftotext"), "poppler-utils is not installed"
+    fonts = subprocess.run(["fc-list", ":lang=ja", "family"], capture_output=True, text=True).stdout
+    assert "Noto Sans CJK JP" in fonts, "fonts-noto-cjk is not installed"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--enable-logging=stderr", "--v=0"]

@@ -101,7 +101,7 @@ _HEAT_CSS = ("body{font-family:" + FONT_STACK + ";margin:1em;color:#1a1a1a}"
              "dl.meta dt{color:#5c5c5c}dl.meta dd{margin:0}"
              "table{border-collapse:collapse;font-size:12px}"
              "th,td{border:1px solid #999;padding:3px 6px;text-align:left;vertical-align:top}"
-             "thead th{background:#eef1f5;cursor:pointer;user-select:none}"
+             "thead th{background:#eef1f5;cursor:pointer;user-select:none}thead th.k{white-space:nowrap}"
              "thead th[aria-sort=ascending]::after{content:\" \\25B2\"}thead th[aria-sort=descending]::after{content:\" \\25BC\"}"
              "td.k{white-space:nowrap}td.c{padding:0}td.c a,td.c span{display:block;padding:3px 6px;color:#000;text-decoration:none}"
              "td.c.dark a,td.c.dark span{color:#fff}"
@@ -243,7 +243,7 @@ def render_html(m: Matrix, lang: str, link: str | None = "{id}.html") -> str:
     heads = [("団体" if ja else "Municipality"), ("コード" if ja else "Code"),
              ("データ時点" if ja else "Data as of"), ("根拠" if ja else "Basis")]
     parts.append("<h2>" + e("団体 × 分野" if ja else "Municipality × area") + "</h2>")
-    parts.append("<table id=\"heat\"><thead><tr>" + "".join(f"<th scope=\"col\">{e(x)}</th>" for x in heads)
+    parts.append("<table id=\"heat\"><thead><tr>" + "".join(f"<th scope=\"col\" class=\"k\">{e(x)}</th>" for x in heads)
                  + "".join(f"<th scope=\"col\" title=\"{e(names[a])}\">{e(short(a))}</th>" for a in m.areas)
                  + "</tr></thead>")
 
