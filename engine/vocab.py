@@ -70,7 +70,7 @@ EXTENSIONS = {"table": ".txt", "json": ".json", "csv": ".csv", "markdown": ".md"
               "xlsx": ".xlsx"}
 TABLE_STYLES = ("simple", "grid", "github", "plain")
 SUMMARY_FORMATS = ("table", "csv", "html", "json")       # the batch summary (engine.commands.rollup)
-BUDGET_FORMATS = ("table", "json", "csv")
+BUDGET_FORMATS = ("table", "json", "csv", "xlsx")
 VIEW_FORMATS = ("table", "json")                         # catalogs, rules
 DIFF_FORMATS = ("table", "json", "markdown")
 VALIDATE_FORMATS = ("text", "json")

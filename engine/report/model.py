@@ -75,6 +75,15 @@ def finding_dict(f: Finding, lang: str) -> dict[str, Any]:
     }
 
 
+def area_names(result: Result, lang: str) -> dict[str, str]:
+    """area -> the catalog's name of it in `lang` (the area ID where a catalog has none)."""
+    out = {}
+    for a, cat in result.ruleset.catalogs.catalogs.items():
+        name = getattr(cat, "name", None)
+        out[a] = (name.get(lang) if isinstance(name, dict) else getattr(name, lang, None)) or a
+    return out
+
+
 def inputs(result: Result) -> list[dict[str, Any]]:
     """Every input file of the run with its sha256: profile, catalogs, rule files, waiver file."""
     lp = result.profile
@@ -129,6 +138,8 @@ def to_dict(result: Result, lang: str = "ja", selection: dict | None = None) -> 
         },
         "catalogs": {a: {**e, "name": {"ja": names[a].ja, "en": names[a].en}} if a in names else dict(e)
                      for a, e in result.ruleset.editions.items()},
+        # each area's name as its catalog gives it, in the report's language (headings, HTML)
+        "area_names": area_names(result, lang),
         "rules_version": result.rules_version,
         "inputs": inputs(result),
         "summary": summary(findings),
