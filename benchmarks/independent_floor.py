@@ -4,10 +4,13 @@
     python benchmarks/independent_floor.py DIR... --output-dir OUT [--as-of D] [--jobs N]   # = gapcheck run DIR --output-dir OUT
 
 It imports nothing of the project. It reads catalogs/*.yaml and rules/*.yaml itself (PyYAML with
-libyaml), checks a profile with a few type checks, derives the facts docs/RULES.md describes,
-matches every rule's `when` with plain Python predicates (a comparison with null never holds,
-except is_null) and writes the same JSON document (orjson). Only what the example and generated
-profiles use is covered: see benchmarks/README.md for what it does not do.
+libyaml), checks a profile with a few type checks, resolves what it says of each requirement
+(the item, the area's defaults, plan_scope, the profile's basis and as_of), derives the facts
+docs/RULES.md describes, matches every rule's `when` with plain Python predicates (a comparison
+with null never holds, except is_null), lets one rule decide each requirement (schema 2.0: stage,
+status, severity, rule ID; the others are also_matched) and writes the same JSON document
+(orjson). Only what the example and generated profiles use is covered: see benchmarks/README.md
+for what it does not do.
 """
 from __future__ import annotations
 
@@ -28,13 +31,59 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(os.environ.get("GAPCHECK_DATA") or ROOT)
-SCHEMA_VERSION = "1.1"                                   # docs/OUTPUTS.md: the format reproduced
+SCHEMA_VERSION = "2.0"                                   # docs/OUTPUTS.md: the format reproduced
 STATUSES = ("overdue", "unverified", "due_soon", "gap", "unassessed", "waived", "not_applicable", "ok")  # most urgent first
 SEVERITIES = ("critical", "high", "medium", "low", "info")
-ITEM_STATUSES = {"done", "in_progress", "planned", "not_started", "not_applicable", "unknown"}
+ITEM_STATUSES = ("done", "in_progress", "planned", "not_started", "not_applicable", "unknown")
+PROFILE_BASES = ("record", "survey", "plan")
+BASIS_RANK = {"record": 0, "national": 0, "survey": 1, "plan": 2, "none": 3}     # higher: weaker
 DUE_SOON = 180
+MAX_AGE = 365           # evidence older than this many days is stale
+# severity: by_obligation (docs/RULES.md "Severity"): by status and the requirement's obligation
+_LADDER = ("legal", "effort", "target", "recommendation", "optional")
+BY_OBLIGATION = {
+    "overdue": dict(zip(_LADDER, ("critical", "high", "high", "medium", "low"))),
+    "unverified": dict(zip(_LADDER, ("high", "medium", "medium", "low", "info"))),
+    "due_soon": dict(zip(_LADDER, ("high", "medium", "medium", "low", "info"))),
+    "gap": dict(zip(_LADDER, ("high", "medium", "medium", "low", "info"))),
+    "unassessed": dict(zip(_LADDER, ("medium", "medium", "low", "low", "info"))),
+    "not_applicable": dict.fromkeys(_LADDER, "info"), "ok": dict.fromkeys(_LADDER, "info")}
+UNASSESSED_PAST_DUE = dict(zip(_LADDER, ("high", "medium", "medium", "low", "info")))   # unassessed, due passed
+# the words of messages: bases, item statuses, municipality attributes (true / false / unknown)
+BASIS_NAMES = {"ja": {"record": "記録", "national": "国が提供", "survey": "調査回答", "plan": "計画", "none": "根拠なし"},
+               "en": {b: b for b in ("record", "national", "survey", "plan", "none")}}
+ITEM_STATUS_NAMES = {
+    "ja": {"done": "完了", "in_progress": "対応中", "planned": "予定", "not_started": "未着手",
+           "not_applicable": "対象外", "unknown": "不明"},
+    "en": {"done": "done", "in_progress": "in progress", "planned": "planned", "not_started": "not started",
+           "not_applicable": "not applicable", "unknown": "unknown"}}
+ATTRIBUTE_NAMES = {
+    "ja": {"type": ("団体区分", None, None), "welfare_office": ("福祉事務所", "福祉事務所を設置している", "福祉事務所を設置していない"),
+           "nhi_levy": ("国民健康保険の賦課方式（税・料）", None, None),
+           "port": ("港湾管理者", "港湾管理者である", "港湾管理者ではない"),
+           "river": ("河川管理者", "河川管理者である", "河川管理者ではない"),
+           "water": ("水道事業", "水道事業を経営している", "水道事業を経営していない"),
+           "sewerage": ("下水道事業", "下水道事業を経営している", "下水道事業を経営していない"),
+           "building_official": ("建築主事", "建築主事を置いている", "建築主事を置いていない"),
+           "industrial_waste_authority": ("産業廃棄物の許可権限", "産業廃棄物処理業の許可権限を持つ",
+                                          "産業廃棄物処理業の許可権限を持たない"),
+           "health_center": ("保健所", "保健所を設置している", "保健所を設置していない")},
+    "en": {"type": ("type of local government", None, None),
+           "welfare_office": ("welfare office", "runs a welfare office (福祉事務所)", "runs no welfare office (福祉事務所)"),
+           "nhi_levy": ("national health insurance levied as tax or premium", None, None),
+           "port": ("port management", "is a port authority", "is no port authority"),
+           "river": ("river management", "manages rivers", "manages no rivers"),
+           "water": ("water supply", "runs the water supply", "runs no water supply"),
+           "sewerage": ("sewerage", "runs sewerage", "runs no sewerage"),
+           "building_official": ("building official", "has a building official (建築主事)",
+                                 "has no building official (建築主事)"),
+           "industrial_waste_authority": ("industrial waste licensing", "licenses industrial waste businesses",
+                                          "does not license industrial waste businesses"),
+           "health_center": ("health centre", "runs a health centre (保健所)", "runs no health centre (保健所)")}}
+NHI_NAMES = {"ja": {"tax": "国民健康保険税", "premium": "国民健康保険料"},
+             "en": {"tax": "levied as a tax (国民健康保険税)", "premium": "levied as a premium (国民健康保険料)"}}
 UNMATCHED = {   # the safety net: a requirement no rule spoke about is unassessed (docs/RULES.md)
-    "id": "gapcheck.unmatched", "when": [{"stated": True}], "status": "unassessed", "severity": "info",
+    "id": "gapcheck.unmatched", "when": [{"stated": True}], "status": "unassessed", "severity": "by_obligation",
     "title": {"ja": "判定するルールがない要件", "en": "No rule assessed this requirement"},
     "message": {"ja": "{requirement_name}: プロファイルの状態（{status}）を判定するルールがないため未評価です",
                 "en": "{requirement_name}: no rule assesses the profile's status ({status}), so it is unassessed"},
@@ -217,7 +266,11 @@ def load_catalogs() -> dict:
                       withdrawn=None if it.get("withdrawn") is None else day(it["withdrawn"]),
                       expect=Expect(it["expect"]) if it.get("expect") else None,
                       ext_deadline=opt_end(ext["deadline"]) if ext else None,
-                      refs=cite(it["citation"]), ext_refs=cite(ext.get("citation") or []) if ext else [])
+                      refs=cite(it["citation"]), ext_refs=cite(ext.get("citation") or []) if ext else [],
+                      applies_if=it.get("applies_if") or {},
+                      national=None if not it.get("provided_nationally") else {
+                          "since": day(it["provided_nationally"]["since"]),
+                          "refs": cite(it["provided_nationally"]["citation"])})
             items[it["id"]] = it
         cats[area] = {"items": c["items"], "profile_facts": sorted(c.get("profile_facts") or {}),
                       "name": c["name"],
@@ -282,8 +335,11 @@ def leaf(f: str, op: str, a):
 
 def prepare(rule: dict) -> dict:
     rule.setdefault("fact", "requirement")
+    rule.setdefault("stage", "status")
     fields, rule["pred"] = conditions(rule["when"])
-    rule["fields"] = tuple(dict.fromkeys(fields if rule["fact"] == "profile" else ["status"] + fields))
+    rule["fields"] = tuple(dict.fromkeys(fields))
+    # the evidence a finding on a requirement cites: for a status rule, the profile's status too
+    rule["ev_fields"] = ("status",) + rule["fields"] if rule["stage"] == "status" else rule["fields"]
     rule["refs"] = [{"source": "rule", "title": r, "locator": None, "date": None,
                      "url": r if r.startswith("http") else None} for r in rule.get("references") or []]
     for k in ("title", "message", "remediation"):
@@ -338,52 +394,170 @@ def need(ok: bool, what: str) -> None:
         raise Bad(what)
 
 
+_ZEN = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
 def token(v):
-    return v.strip() if isinstance(v, str) else v
+    """Full-width ASCII read as ASCII and trimmed, when the result is ASCII (IDs, code words)."""
+    if not isinstance(v, str):
+        return v
+    if v.isascii():
+        return v.strip()
+    s = v.translate(_ZEN).strip()
+    return s if s.isascii() else v
+
+
+STATUS_WORDS = {"完了": "done", "実施済": "done", "済": "done", "対応済": "done", "移行済": "done",
+                "実施中": "in_progress", "対応中": "in_progress", "移行中": "in_progress",
+                "予定": "planned", "計画": "planned", "計画中": "planned",
+                "未着手": "not_started", "未実施": "not_started", "未対応": "not_started",
+                "対象外": "not_applicable", "該当なし": "not_applicable", "不明": "unknown", "未確認": "unknown"}
+BASIS_WORDS = {"記録": "record", "実績": "record", "調査": "survey", "調査回答": "survey", "計画": "plan"}
+NHI_WORDS = {"国保税": "tax", "国民健康保険税": "tax", "税": "tax",
+             "国保料": "premium", "国民健康保険料": "premium", "料": "premium"}
+MUNI_TYPES = ("都道府県", "政令市", "中核市", "市", "町", "村", "特別区")
+BOOL_ATTRS = ("welfare_office", "port", "river", "water", "sewerage", "building_official",
+              "industrial_waste_authority", "health_center")
+ATTRS = ("type", "welfare_office", "nhi_levy") + BOOL_ATTRS[1:]      # applies_if may name these
+
+
+def word(v, words: dict, allowed, what: str):
+    if v is None:
+        return None
+    need(isinstance(v, str), f"{what}: {v!r}")
+    s = token(v)
+    s = words.get(s, s.lower() if s.isascii() else s)
+    need(s in allowed, f"{what}: {v!r}")
+    return s
+
+
+def flag(v, what: str):
+    need(v is None or isinstance(v, bool), f"{what} is true or false")
+    return v
+
+
+def yen(v, what: str):
+    if isinstance(v, str):
+        s = unicodedata.normalize("NFKC", v).strip().removesuffix("円").strip()
+        need(re.fullmatch(r"\d{1,3}(,\d{3})+|\d+", s) is not None, what)
+        v = int(s.replace(",", ""))
+    need(v is None or (isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 10 ** 13), what)
+    return v
+
+
+def opt_span(v):
+    return None if v is None else span(v)
+
+
+def text(v, what: str):
+    need(v is None or isinstance(v, str), f"{what} is a text")
+    return v
+
+
+ITEM_KEYS = {"status", "basis", "as_of", "in_plan", "done_on", "planned", "designated", "designated_until",
+             "designation_reason", "value", "department", "cost_estimate", "cost_approximate", "source", "note"}
+DEFAULT_KEYS = ("status", "basis", "as_of", "in_plan", "planned", "department")   # what a default may set
+
+
+def statement(s: dict, what: str, keys) -> dict:
+    """An item's (or an area's defaults') values, normalised; only those given (not null)."""
+    need(isinstance(s, dict) and set(s) <= set(keys), f"{what}: unknown keys {sorted(set(s) - set(keys))}")
+    out = {}
+    for k, v in s.items():
+        if v is None:
+            continue
+        if k == "status":
+            v = word(v, STATUS_WORDS, ITEM_STATUSES, f"{what}: status")
+        elif k == "basis":
+            v = word(v, BASIS_WORDS, PROFILE_BASES, f"{what}: basis")
+        elif k == "as_of":
+            v = span(v)[1]
+        elif k in ("planned", "designated_until", "done_on"):
+            v = span(v)
+        elif k in ("in_plan", "designated", "cost_approximate"):
+            v = flag(v, f"{what}: {k}")
+        elif k == "cost_estimate":
+            v = yen(v, f"{what}: cost_estimate")
+        elif k == "value":
+            v = token(v)
+            need(isinstance(v, (str, int)) and not isinstance(v, bool), f"{what}: value")
+        else:
+            v = text(v, f"{what}: {k}")
+        out[k] = v
+    return out
 
 
 def load_profile(path: str, cs: dict) -> dict:
-    raw, text = read(Path(path))
-    data, lines = compose(text)
+    raw, text_ = read(Path(path))
+    data, lines = compose(text_)
     need(isinstance(data, dict), "the top level is not a mapping")
+    need(data.get("profile_version", 1) in (1, 2), "profile_version is 1 or 2")
     muni = data.get("municipality")
     need(isinstance(muni, dict) and all(isinstance(muni.get(k), str) for k in ("name", "code", "prefecture")),
          "municipality needs name, code and prefecture")
     need(re.fullmatch(r"\d{6}", muni["code"].strip()) is not None, "code: 6 digits")
     need(isinstance(data.get("id"), str) and re.fullmatch(r"[a-z0-9][a-z0-9_-]*", data["id"].strip()) is not None, "id")
+    attrs = {"type": muni.get("type"), "nhi_levy": word(muni.get("nhi_levy"), NHI_WORDS, ("tax", "premium"), "nhi_levy")}
+    need(attrs["type"] in (None,) + MUNI_TYPES, "municipality.type")
+    for k in BOOL_ATTRS:
+        attrs[k] = flag(muni.get(k), f"municipality.{k}")
     plan = data.get("plan")
     need(plan is None or (isinstance(plan, dict) and isinstance(plan.get("title"), str)), "plan needs a title")
+    basis = word(data.get("basis"), BASIS_WORDS, PROFILE_BASES, "basis")
+    src = (data.get("source") or "").lower()
     areas = {}
     for area, st in (data.get("areas") or {}).items():
         need(area in cs["areas"], f"unknown area {area}")
         st = st or {}
         scope = st.get("plan_scope")
         need(scope is None or isinstance(scope, list), "plan_scope is a list")
+        dflt = statement(st.get("defaults") or {}, f"{area}.defaults", DEFAULT_KEYS)
         items, ids = {}, cs["areas"][area]["ids"]
         for rid, s in (st.get("items") or {}).items():
             need(rid in ids, f"{rid} is not a requirement of {area}")
             s = {"status": s} if isinstance(s, str) else (s or {})
-            need(isinstance(s, dict), f"{rid}: a mapping or a status")
-            status = token(s.get("status", "unknown"))
-            need(status in ITEM_STATUSES, f"{rid}: unknown status {status!r}")
-            need(s.get("designated") in (None, True, False), f"{rid}: designated is true or false")
-            cost = s.get("cost_estimate")
-            cost = int(cost.replace(",", "")) if isinstance(cost, str) else cost
-            need(cost is None or (isinstance(cost, int) and not isinstance(cost, bool) and cost >= 0), "cost_estimate")
-            value = token(s.get("value"))
-            need(value is None or isinstance(value, (str, int)) and not isinstance(value, bool), f"{rid}: value")
-            items[rid] = {"status": status, "designated": s.get("designated"), "value": value, "cost": cost,
-                          "planned": span(s["planned"]) if s.get("planned") is not None else None,
-                          "department": s.get("department")}
+            items[rid] = statement(s, rid, ITEM_KEYS)
         areas[area] = {"scope": None if scope is None else {token(x) for x in scope}, "items": items,
-                       "facts": {k: token(v) for k, v in (st.get("facts") or {}).items()}}
+                       "defaults": dflt, "facts": {k: token(v) for k, v in (st.get("facts") or {}).items()}}
+    if attrs["nhi_levy"] is None:       # version 1: the area fact elqr_levies.nhi_levied_as
+        v = areas.get("elqr_levies", {"facts": {}})["facts"].get("nhi_levied_as")
+        attrs["nhi_levy"] = v if v in ("tax", "premium") else None
     succ = plan.get("successor") if plan else None
     return {"path": path, "raw": data, "lines": lines, "sha256": hashlib.sha256(raw).hexdigest(),
             "id": data["id"].strip(), "as_of": day(data.get("as_of")), "areas": areas,
+            "version": data.get("profile_version", 1),
+            "basis": basis or ("plan" if ("計画" in src or "plan" in src) else "record"), "basis_given": basis,
+            "attrs": attrs,
             "muni": {"name": muni["name"], "name_en": muni.get("name_en"), "code": muni["code"].strip(),
                      "prefecture": muni["prefecture"].strip()},
             "plan": plan and {"title": plan["title"], "end": opt_end(plan.get("period_end")),
                               "successor": succ is not None, "adopted": succ.get("adopted") if succ else None}}
+
+
+def said(p: dict, area: str, rid: str, scope) -> tuple[dict, dict]:
+    """What the profile says of one requirement: its item's values, else plan_scope (coverage),
+    else the area's defaults, else the profile's (basis, as_of); and where each came from (the
+    profile path, None where it is gapcheck's own default)."""
+    state = p["areas"].get(area)
+    own = state["items"].get(rid) if state else None
+    vals, origin = {}, {}
+    base = ("areas", area, "items", rid)
+    if own:
+        vals.update(own)
+        origin.update((k, base + (k,)) for k in own)
+    if scope is not None and "in_plan" not in vals:
+        vals["in_plan"], origin["in_plan"] = rid in scope, ("areas", area, "plan_scope")
+    if state:
+        for k, v in state["defaults"].items():
+            if k not in vals:
+                vals[k], origin[k] = v, ("areas", area, "defaults", k)
+    if "status" not in vals:
+        vals["status"], origin["status"] = "unknown", None
+    if "basis" not in vals:
+        vals["basis"], origin["basis"] = p["basis"], ("basis",) if p["basis_given"] else None
+    if "as_of" not in vals:
+        vals["as_of"], origin["as_of"] = p["as_of"], ("as_of",)
+    return vals, origin
 
 
 # ------------------------------------------------------------------------------------- facts
@@ -409,14 +583,28 @@ def deadline_fields(deadline, as_of: dt.date) -> dict:
             "deadline_class": deadline_class(deadline, as_of)}
 
 
+def applicability(it: dict, attrs: dict):
+    """{applies, requires, missing, failing, values} by the item's applies_if (None: it has none)."""
+    req = it["applies_if"]
+    if not req:
+        return None
+    missing = [a for a in req if attrs.get(a) is None]
+    failing = [a for a, want in req.items() if attrs.get(a) is not None
+               and attrs[a] not in (want if isinstance(want, list) else [want])]
+    return {"applies": False if failing else None if missing else True, "requires": dict(req),
+            "missing": missing, "failing": failing, "values": {a: attrs.get(a) for a in req}}
+
+
 def facts(p: dict, cs: dict, as_of: dt.date) -> list[dict]:
     """The profile fact, then one requirement fact per live requirement, in catalog order."""
     plan, age = p["plan"], (as_of - p["as_of"]).days
     end = plan["end"] if plan else None
-    out = [{"kind": "profile", "data_age_days": age, "plan_set": plan is not None, "plan_end_set": end is not None,
-            "plan_end_days": (end - as_of).days if end else None, "plan_ended": bool(end and end < as_of),
+    out = [{"kind": "profile", "data_age_days": age, "stale": age > MAX_AGE, "plan_set": plan is not None,
+            "plan_end_set": end is not None, "plan_end_days": (end - as_of).days if end else None,
+            "plan_ended": end < as_of if end else None,
             "successor_set": bool(plan and plan["successor"]), "successor_adopted": plan["adopted"] if plan else None,
             "_ctx": {"plan_end": end, "profile_as_of": p["as_of"], "plan_title": plan["title"] if plan else None}}]
+    attrs = p["attrs"]
     for area, cat in cs["areas"].items():
         live = [it for it in cat["items"] if not (it["withdrawn"] and it["withdrawn"] <= as_of)
                 and it["level"] != "prefectural"]
@@ -427,34 +615,54 @@ def facts(p: dict, cs: dict, as_of: dt.date) -> list[dict]:
             kinds[it["kind"]] = kinds.get(it["kind"], 0) + 1
             covered[it["kind"]] = covered.get(it["kind"], 0) + (scope is not None and it["id"] in scope)
         for it in live:
-            st = state["items"].get(it["id"]) if state else None
-            ext = bool(st and st["designated"] and it["ext_deadline"])
-            deadline = it["ext_deadline"] if ext else it["deadline"]
-            planned = st["planned"] if st else None
+            st, origin = said(p, area, it["id"], scope)
+            ext = it["ext_deadline"]
+            mine = st["designated_until"][1] if "designated_until" in st else None
+            extended = bool(st.get("designated")) and ext is not None
+            deadline = (min(mine, ext) if mine else ext) if extended else it["deadline"]
+            if deadline is not None:                    # the day after which the duty was missed
+                due_passed, due_line = deadline < as_of, deadline
+            elif it["effective_from"] is not None and it["obligation"] in ("legal", "effort"):
+                due_passed, due_line = it["effective_from"] <= as_of, it["effective_from"] - dt.timedelta(days=1)
+            else:
+                due_passed, due_line = False, None
+            planned = st.get("planned")
+            app = applicability(it, attrs)
+            np = it["national"]
+            age = (as_of - st["as_of"]).days
             d = {"kind": "requirement", "area": area, "req_id": it["id"], "req_kind": it["kind"],
                  "group": it.get("group"), "level": it["level"], "obligation": it["obligation"],
                  **deadline_fields(deadline, as_of),
                  "in_force": it["effective_from"] is None or it["effective_from"] <= as_of,
-                 "has_extended_deadline": it["ext_deadline"] is not None, "extended": ext,
+                 "due_passed": due_passed,
+                 "has_extended_deadline": ext is not None, "extended": extended,
+                 "designated_date_set": mine is not None,
+                 "designated_beyond_limit": mine > ext if mine and ext else None,
                  "expects_value": it["expect"] is not None,
+                 "conditional": bool(it["applies_if"]),
+                 "provided_nationally": np is not None and np["since"] <= as_of,
                  **{"attr_" + k: it["attrs"].get(k) for k in cat["attr_keys"]},
-                 "status": st["status"] if st else "unknown", "stated": bool(st) and st["status"] != "unknown",
-                 "designated": st["designated"] if st else None, "planned_set": planned is not None,
+                 "status": st["status"], "stated": st["status"] != "unknown",
+                 "designated": st.get("designated"), "planned_set": planned is not None,
                  "planned_after_deadline": planned[0] > deadline if planned and deadline else None,
-                 "planned_past": bool(planned and planned[1] < as_of),
-                 "value_set": bool(st) and st["value"] is not None,
-                 "value_ok": value_ok(it, st["value"]) if st else None,
-                 "plan_scope_set": scope is not None, "in_plan": it["id"] in scope if scope is not None else None,
-                 "data_age_days": age,
-                 **{"area_" + k: state["facts"].get(k) if state else None for k in cat["profile_facts"]}}
-            d["_item"], d["_st"] = it, st
+                 "planned_past": planned[1] < as_of if planned else None,
+                 "recorded_after_deadline": st["as_of"] > due_line if due_line else None,
+                 "value_set": "value" in st, "value_ok": value_ok(it, st.get("value")),
+                 "plan_scope_set": scope is not None, "in_plan": st.get("in_plan"),
+                 "applies": True if app is None else app["applies"],
+                 "data_age_days": age, "stale": age > MAX_AGE}
+            for k in cat["profile_facts"]:
+                v = state["facts"].get(k) if state else None
+                d["area_" + k] = attrs["nhi_levy"] if k == "nhi_levied_as" and v is None else v
+            d["_item"], d["_st"], d["_origin"], d["_app"] = it, st, origin, app
             d["_ctx"] = {"deadline": deadline, "original_deadline": it["deadline"],
-                         "extended_deadline": it["ext_deadline"], "planned": planned,
-                         "value": st["value"] if st else None, "expected": it["expect"],
+                         "extended_deadline": ext, "designated_until": st.get("designated_until"),
+                         "planned": planned, "value": st.get("value"), "expected": it["expect"],
                          "plan_count": covered[it["kind"]] if scope is not None else None,
                          "catalog_count": kinds[it["kind"]],
-                         "department": (st and st["department"]) or it.get("department"),
-                         "cost_estimate": st["cost"] if st else None}
+                         "department": st.get("department") or it.get("department"),
+                         "cost_estimate": st.get("cost_estimate"),
+                         "statement_as_of": st["as_of"], "basis": st["basis"]}
             out.append(d)
     return out
 
@@ -469,10 +677,10 @@ def label(v, lang: str) -> str:
     if isinstance(v, dt.date):
         return date_label(v, lang)
     if isinstance(v, tuple):                                   # a span as written
-        start, end, text = v
-        if lang == "ja" or text == start.isoformat():
-            return text
-        return start.isoformat() if start == end else f"{text} ({start.isoformat()}..{end.isoformat()})"
+        start, end, text_ = v
+        if lang == "ja" or text_ == start.isoformat():
+            return text_
+        return start.isoformat() if start == end else f"{text_} ({start.isoformat()}..{end.isoformat()})"
     if isinstance(v, Expect):
         if v.one_of:
             return " / ".join(v.one_of)
@@ -503,49 +711,62 @@ def render(template: str, sources: tuple, lang: str) -> str:
     return template.format_map(vals)
 
 
-def evidence(rule: dict, fact: dict, p: dict) -> list[dict]:
-    raw, lines, out, seen = p["raw"], p["lines"], [], set()
-    area = fact.get("area")
-    base = ("areas", area, "items", fact.get("req_id"))
-    written = dig(raw, base)
-    for fld in rule["fields"]:
-        if fact["kind"] == "profile":
-            path = {"data_age_days": ("as_of",), "plan_set": ("plan", "title"), "plan_end_set": ("plan", "period_end"),
-                    "plan_end_days": ("plan", "period_end"), "plan_ended": ("plan", "period_end"),
-                    "successor_set": ("plan", "successor"),
-                    "successor_adopted": ("plan", "successor", "adopted")}.get(fld)
-            value = dig(raw, path) if path else None
-        elif fld in ITEM_FIELDS:
-            sub = ITEM_FIELDS[fld]
-            if isinstance(written, str):
-                path, value = (base, written) if fld in ("status", "stated") else (base + (sub,), None)
-            else:
-                path, value = base + (sub,), written.get(sub) if isinstance(written, dict) else None
-        elif fld in ("plan_scope_set", "in_plan"):
-            c = fact["_ctx"]
-            path, value = ("areas", area, "plan_scope"), (None if c["plan_count"] is None else
-                                                          f"{c['plan_count']} of {c['catalog_count']}")
-        elif fld == "data_age_days":
-            path, value = ("as_of",), raw.get("as_of")
-        elif fld.startswith("area_"):
-            path = ("areas", area, "facts", fld[5:])
-            value = dig(raw, path)
-        else:
-            path = None
-        if path is None:
-            continue
-        key = ".".join(path)
-        if key in seen:
-            continue
-        seen.add(key)
-        line = lines.get(path)
-        out.append({"path": key, "value": value if line else None, "line": line, "present": line is not None})
-    return out
-
-
+# the fields a rule tests -> the statement's key whose profile path is their evidence
 ITEM_FIELDS = {"status": "status", "stated": "status", "designated": "designated", "extended": "designated",
+               "designated_date_set": "designated_until", "designated_beyond_limit": "designated_until",
                "planned_set": "planned", "planned_after_deadline": "planned", "planned_past": "planned",
-               "value_set": "value", "value_ok": "value"}
+               "value_set": "value", "value_ok": "value", "in_plan": "in_plan", "plan_scope_set": "in_plan",
+               "recorded_after_deadline": "as_of", "data_age_days": "as_of", "stale": "as_of"}
+PROFILE_PATHS = {"data_age_days": ("as_of",), "stale": ("as_of",), "plan_set": ("plan", "title"),
+                 "plan_end_set": ("plan", "period_end"), "plan_end_days": ("plan", "period_end"),
+                 "plan_ended": ("plan", "period_end"), "successor_set": ("plan", "successor"),
+                 "successor_adopted": ("plan", "successor", "adopted")}
+
+
+def evidence(fields: tuple, fact: dict, p: dict) -> list[dict]:
+    """Per profile path the fields rest on (once each): the value as written, its line, whether
+    it is there, what it rests on (basis) and its date."""
+    raw, lines, out, seen = p["raw"], p["lines"], [], set()
+
+    def add(path, basis, date, value=None, written=False):
+        if path in seen:
+            return
+        seen.add(path)
+        line = lines.get(path)
+        out.append({"path": ".".join(map(str, path)), "value": (value if written else dig(raw, path)) if line else None,
+                    "line": line, "present": line is not None, "basis": basis if line else "none",
+                    "date": date.isoformat() if line and date else None})
+
+    if fact["kind"] == "profile":
+        for fld in fields:
+            if fld in PROFILE_PATHS:
+                add(PROFILE_PATHS[fld], "record", p["as_of"])
+        return out
+    it, st, origin, area = fact["_item"], fact["_st"], fact["_origin"], fact["area"]
+    for fld in fields:
+        if fld == "provided_nationally":
+            np = it["national"]
+            if np is not None and ("catalog", it["id"]) not in seen:
+                seen.add(("catalog", it["id"]))
+                out.append({"path": f"catalog:{area}.{it['id']}.provided_nationally", "value": np["since"].isoformat(),
+                            "line": None, "present": True, "basis": "national", "date": np["since"].isoformat()})
+        elif fld in ("applies", "conditional"):
+            for attr in it["applies_if"]:
+                path = ("municipality", attr)
+                if attr == "nhi_levy" and path not in lines and ("areas", "elqr_levies", "facts", "nhi_levied_as") in lines:
+                    path = ("areas", "elqr_levies", "facts", "nhi_levied_as")
+                add(path, p["basis"], p["as_of"])
+        elif fld.startswith("area_"):
+            add(("areas", area, "facts", fld[5:]), p["areas"].get(area, {}).get("defaults", {}).get("basis") or p["basis"],
+                p["as_of"])
+        elif fld in ITEM_FIELDS:
+            key = ITEM_FIELDS[fld]
+            path = origin.get(key) or (("areas", area, "items", it["id"], key) if key != "as_of" else ("as_of",))
+            if key == "status" and path[-1] == "status" and isinstance(dig(raw, path[:-1]), str):
+                add(path[:-1], st["basis"], st["as_of"], dig(raw, path[:-1]), True)    # `ID: done`
+            else:
+                add(path, st["basis"], st["as_of"])
+    return out
 
 
 def dig(data, path: tuple):
@@ -556,40 +777,117 @@ def dig(data, path: tuple):
     return data
 
 
+def weakest(ev: list[dict]):
+    """The weakest basis and the oldest date of the evidence that is there."""
+    basis, oldest = None, None
+    for e in ev:
+        if e["present"]:
+            if basis is None or BASIS_RANK[e["basis"]] > BASIS_RANK[basis]:
+                basis = e["basis"]
+            if e["date"] and (oldest is None or e["date"] < oldest):
+                oldest = e["date"]
+    return basis or "none", oldest
+
+
 def status_of(rule: dict, fact: dict) -> str:
     if rule["status"] != "by_deadline":
         return rule["status"]
     return {"overdue": "overdue", "due_soon": "due_soon"}.get(fact.get("deadline_status"), "gap")
 
 
-def finding(rule: dict, fact: dict, req_id: str, p: dict, cs: dict, as_of: dt.date, lang: str) -> dict:
+def severity_of(rule: dict, status: str, obligation: str, rf: dict) -> str:
+    if rule["severity"] != "by_obligation":
+        return rule["severity"]
+    if status == "unassessed" and rf.get("due_passed"):
+        return UNASSESSED_PAST_DUE[obligation]
+    return BY_OBLIGATION[status][obligation]
+
+
+def phrase(attr: str, value, lang: str, with_key: bool) -> str:
+    """A municipality attribute in words, with its profile key (and value) or without."""
+    name, yes, no = ATTRIBUTE_NAMES[lang][attr]
+    key = f"municipality.{attr}"
+    if value is None:
+        return name if not with_key else f"{name}（{key}）" if lang == "ja" else f"{name} ({key})"
+    if isinstance(value, bool):
+        words = yes if value else no
+    elif attr == "nhi_levy":
+        words = NHI_NAMES[lang].get(value, str(value))
+    else:
+        words = f"{name}: {value}"
+    if not with_key:
+        return words
+    shown = "true" if value is True else "false" if value is False else value
+    return f"{words}（{key}: {shown}）" if lang == "ja" else f"{words} ({key}: {shown})"
+
+
+def why(app, lang: str, with_key: bool) -> str:
+    """Why a duty does (not) apply: the failing attributes, the missing ones, or all it requires."""
+    if app is None:
+        return ""
+    sep = "、" if lang == "ja" else "; "
+    if app["applies"] is False:
+        attrs, use = app["failing"], True
+    elif app["applies"] is None:
+        attrs, use, sep = app["missing"], False, ("、" if lang == "ja" else ", ")
+    else:
+        attrs, use = list(app["requires"]), True
+    return sep.join(phrase(a, app["values"][a] if use else None, lang, with_key) for a in attrs)
+
+
+def finding(rule: dict, fact: dict, rf: dict, req_id: str, status: str, others: list, p: dict, cs: dict,
+            as_of: dt.date, lang: str) -> dict:
     it = cs["items"][req_id]
-    ctx = fact["_ctx"]
-    deadline = ctx.get("deadline", it["deadline"])
+    ctx, st, app = rf["_ctx"], rf["_st"], rf["_app"]
+    deadline = ctx["deadline"]
     days = (deadline - as_of).days if deadline else None
     fy = None if deadline is None else fiscal_year(as_of) if days < 0 else fiscal_year(deadline)
     extra = {"requirement_id": req_id, "rule_id": rule["id"], "municipality": p["muni"]["name"],
              "days_left": days, "days_overdue": -days if days is not None and days < 0 else 0, "as_of": as_of,
-             "requirement_name": it["name"][lang], "fiscal_year": fy_label(fy, lang) if fy else None}
-    sources = (extra, ctx, fact)
-    st = p["areas"].get(it["area"], {"items": {}})["items"].get(req_id)
-    extended = fact["kind"] == "requirement" and fact["extended"] and it["ext_deadline"] is not None
+             "fiscal_year": fy_label(fy, lang) if fy else None, "deadline": deadline,
+             "requirement_name": it["name"][lang],
+             "applicability_reason": why(app, lang, False),
+             "applicability_keys": ", ".join(f"municipality.{a}" for a in (app or {}).get("missing", [])),
+             "basis": BASIS_NAMES[lang].get(st["basis"], st["basis"]),
+             "status": ITEM_STATUS_NAMES[lang].get(st["status"], st["status"])}
+    sources = (extra, fact["_ctx"], fact)
+    refs = it["refs"] + (it["ext_refs"] if rf["extended"] else [])
+    if rule["stage"] == "applicability" and it["national"] and "provided_nationally" in rule["fields"]:
+        refs = refs + it["national"]["refs"]
+    ev = evidence(rule["ev_fields"] if fact["kind"] == "requirement" else rule["fields"], fact, p)
+    basis, oldest = weakest(ev)
+    age = (as_of - dt.date.fromisoformat(oldest)).days if oldest else None
+    planned = st.get("planned")
     return {
-        "id": "GC-" + hashlib.sha256(f"{p['id']}\0{rule['id']}\0{req_id}".encode()).hexdigest()[:12],
+        "id": "GC-" + hashlib.sha256(f"{p['id']}\0{req_id}".encode()).hexdigest()[:12],
         "rule": rule["id"], "area": it["area"], "requirement": req_id,
         "requirement_name": it["name"][lang], "requirement_name_ja": it["name"]["ja"],
-        "status": status_of(rule, fact), "severity": rule["severity"], "obligation": rule["obligation"],
+        "status": status, "severity": severity_of(rule, status, it["obligation"], rf), "obligation": it["obligation"],
         "deadline": deadline.isoformat() if deadline else None, "days_to_deadline": days,
         "fiscal_year": fy, "fiscal_year_label": fy_label(fy, lang) if fy else None,
         "deadline_class": deadline_class(deadline, as_of),
         "title": render(rule["title"][lang], sources, lang), "message": render(rule["message"][lang], sources, lang),
         "remediation": render(rule["remediation"][lang], sources, lang) if rule["remediation"] else None,
-        "department": (st and st["department"]) or it.get("department"),
+        "department": st.get("department") or it.get("department"),
         "action": rule.get("action") or ("survey" if rule["status"] == "unassessed" else it["action"]),
-        "cost_estimate": st["cost"] if st else None,
-        "evidence": evidence(rule, fact, p),
-        "references": it["refs"] + (it["ext_refs"] if extended else []) + rule["refs"],
-        "waiver": None}
+        "cost_estimate": st.get("cost_estimate"),
+        "evidence": ev,
+        "references": refs + rule["refs"],
+        "waiver": None,
+        "basis": basis, "evidence_date": oldest, "data_age_days": age, "stale": age is not None and age > MAX_AGE,
+        "in_plan": rf["in_plan"], "planned": planned[2] if planned else None,
+        "planned_after_deadline": rf["planned_after_deadline"],
+        "applicability": None if app is None else {"applies": app["applies"], "requires": app["requires"],
+                                                   "missing": app["missing"], "reason": why(app, lang, True)},
+        "also_matched": [{"rule": r["id"], "status": s} for r, _, s in others],
+        "legacy_ids": sorted("GC-" + hashlib.sha256(f"{p['id']}\0{r['id']}\0{req_id}".encode()).hexdigest()[:12]
+                             for r in [rule] + [o[0] for o in others])}
+
+
+def decision(rule: dict, status: str) -> tuple:
+    """Which matching rule decides a requirement: the earlier stage, the worse status, the graver
+    severity (by_obligation after every named one), the rule ID."""
+    return (rule["stage"] != "applicability", STATUS_RANK[status], SEVERITY_RANK.get(rule["severity"], 5), rule["id"])
 
 
 def evaluate(path: str, cs: dict, rs: dict, as_of: dt.date, lang: str) -> dict:
@@ -598,29 +896,41 @@ def evaluate(path: str, cs: dict, rs: dict, as_of: dt.date, lang: str) -> dict:
         raise Bad(f"the evaluation date {as_of} is before the profile's as_of {p['as_of']}")
     fs = facts(p, cs, as_of)
     index = rs["index"]
-    matches, hit = [], set()
-    for i, f in enumerate(fs):
-        for rule in index.get((f["kind"], f.get("area") if f["kind"] == "requirement" else None), ()):
-            if rule["pred"](f):
-                req = rule["requirement"] if f["kind"] == "profile" else f["req_id"]
-                matches.append((rule["id"], i, rule, req, status_of(rule, f)))
-                hit.add(req)
-    matches.sort(key=lambda m: (m[0], m[1]))
-    out = [finding(rule, fs[i], req, p, cs, as_of, lang) for _, i, rule, req, st in matches if st != "ok"]
+    common = index.get(("requirement", "*"), ())
+    by_req = {f["req_id"]: f for f in fs if f["kind"] == "requirement"}
+    groups: dict = {}
     for f in fs:
-        if f["kind"] == "requirement" and f["req_id"] not in hit:
-            out.append(finding(dict(UNMATCHED, obligation=f["obligation"]), f, f["req_id"], p, cs, as_of, lang))
+        if f["kind"] == "requirement":
+            rules, req = index.get(("requirement", f["area"]), ()) + common, f["req_id"]
+        else:
+            rules, req = index.get(("profile", None), ()), None
+        for rule in rules:
+            if rule["pred"](f):
+                r = rule["requirement"] if req is None else req
+                if r in by_req:                  # a profile rule's requirement may not be current
+                    groups.setdefault(r, []).append((rule, f, status_of(rule, f)))
+    out = []
+    for req, ms in groups.items():
+        ms.sort(key=lambda m: decision(m[0], m[2]))
+        rule, f, st = ms[0]
+        if st not in ("ok", "not_applicable"):
+            out.append(finding(rule, f, by_req[req], req, st, ms[1:], p, cs, as_of, lang))
+    for req, f in by_req.items():
+        if req not in groups:
+            out.append(finding(UNMATCHED, f, f, req, "unassessed", [], p, cs, as_of, lang))
     area_order = {a: i for i, a in enumerate(cs["areas"])}
     out.sort(key=lambda x: (STATUS_RANK[x["status"]], SEVERITY_RANK[x["severity"]], area_order[x["area"]],
-                            cs["req_order"][x["requirement"]], x["rule"]))
+                            cs["req_order"][x["requirement"]]))
     by_area = {}
     for x in out:
         by_area.setdefault(x["area"], dict.fromkeys(STATUSES, 0))[x["status"]] += 1
     open_ = [x["severity"] for x in out if x["status"] not in ("ok", "waived")]
+    age = (as_of - p["as_of"]).days
     return {
         "schema_version": SCHEMA_VERSION, "tool": {"name": "gapcheck", "version": TOOL_VERSION}, "lang": lang,
-        "as_of": as_of.isoformat(), "due_soon_days": DUE_SOON,
-        "profile": {"id": p["id"], **p["muni"], "path": path, "as_of": p["as_of"].isoformat(), "sha256": p["sha256"]},
+        "as_of": as_of.isoformat(), "due_soon_days": DUE_SOON, "max_age_days": MAX_AGE,
+        "profile": {"id": p["id"], **p["muni"], "path": path, "as_of": p["as_of"].isoformat(), "sha256": p["sha256"],
+                    "profile_version": p["version"], "basis": p["basis"], "data_age_days": age, "stale": age > MAX_AGE},
         "catalogs": {a: dict(c["edition"]) for a, c in cs["areas"].items()},
         "area_names": {a: c["name"][lang] for a, c in cs["areas"].items()},
         "rules_version": rs["version"],
