@@ -355,6 +355,8 @@ def main(ctx: click.Context, debug: bool, lang: str | None) -> None:
               help="Exit 1 when an open finding of this severity or worse exists.")
 @click.option("--due-soon-days", type=click.IntRange(0, 3650), default=180, show_default=True,
               help="A deadline within this many days is due_soon.")
+@click.option("--max-age", "max_age", type=click.IntRange(0, 36500), default=vocab.MAX_AGE_DAYS, show_default=True,
+              metavar="DAYS", help="Evidence older than this many days is stale (shown as such).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
               help="Write to this file (atomically) instead of stdout.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
@@ -372,7 +374,7 @@ def run(obj: Ctx, profiles: tuple[str, ...], as_of: str | None, fmt: str, table_
         include_passed: bool, fail_on: str | None, due_soon_days: int, output: str | None,
         jobs: int | None, output_dir: str | None, summary_path: str | None,
         summary_format: str | None, show_all: bool = False, statuses: tuple = (), severities: tuple = (),
-        areas: tuple = ()) -> None:
+        areas: tuple = (), max_age: int = vocab.MAX_AGE_DAYS) -> None:
     """Evaluate profiles against the national requirements and list the findings.
 
     プロファイルを国の要件と照合し、指摘事項を一覧表示します。
@@ -393,10 +395,10 @@ def run(obj: Ctx, profiles: tuple[str, ...], as_of: str | None, fmt: str, table_
                             "--waivers はプロファイル1件の実行でのみ使えます（複数プロファイルの一括実行では未対応）")
     if batch_mode:
         _run_batch(profiles, as_of, fmt, lang, include_passed, fail_on, due_soon_days, output,
-                   jobs, output_dir, summary_path, summary_format, selection)
+                   jobs, output_dir, summary_path, summary_format, selection, max_age)
     profile = profiles[0]
     result = api.run(profile, as_of=as_of, include_passed=include_passed, due_soon_days=due_soon_days,
-                     waivers=waivers, langs=(lang,))
+                     waivers=waivers, langs=(lang,), max_age=max_age)
     opts = {"style": table_style, "width": terminal_width(), "show_all": show_all} if fmt == "table" else {}
     emit(api.render(result, fmt, lang, selection=selection, **opts), output, api.inputs_of(profile, waivers))
     sys.exit(EXIT_FINDINGS if fail_on and api.fails_on(result, fail_on) else EXIT_OK)
@@ -409,7 +411,8 @@ def terminal_width() -> int:
 
 
 def _run_batch(profiles, as_of, fmt, lang, include_passed, fail_on, due_soon_days, output,
-               jobs, output_dir, summary_path, summary_format, selection=None) -> None:
+               jobs, output_dir, summary_path, summary_format, selection=None,
+               max_age=vocab.MAX_AGE_DAYS) -> None:
     from .engine.api import resolve_as_of
     from .engine.commands import batch
 
@@ -435,7 +438,7 @@ def _run_batch(profiles, as_of, fmt, lang, include_passed, fail_on, due_soon_day
                                  include_passed=include_passed, due_soon_days=due_soon_days, jobs=jobs,
                                  output_dir=output_dir, summary=summary_path, summary_format=summary_format,
                                  fail_on=fail_on, emit=lambda text: emit(text, None, []), on_outcome=seen,
-                                 selection=selection)
+                                 selection=selection, max_age=max_age)
     finally:
         if bars:
             bars[0].__exit__(None, None, None)
@@ -642,6 +645,8 @@ def diff(obj: Ctx, old: str, new: str, fmt: str, lang: str | None, exit_code: bo
 @click.argument("profiles", nargs=-1, required=True, type=click.Path(), metavar="PROFILE_OR_DIR...")
 @click.option("--as-of", "as_of", default=None, metavar="DATE",
               help="Date to judge stale data against (default: today). ISO or 和暦.")
+@click.option("--max-age", "max_age", type=click.IntRange(0, 36500), default=vocab.MAX_AGE_DAYS, show_default=True,
+              metavar="DAYS", help="Warn when the profile's data is older than this many days.")
 @click.option("--verbose", "-v", is_flag=True, help="List the requirements each warning is about.")
 @click.option("--format", "fmt", type=click.Choice(vocab.VALIDATE_FORMATS), default="text", show_default=True,
               help="Output format.")
@@ -649,7 +654,7 @@ def diff(obj: Ctx, old: str, new: str, fmt: str, lang: str | None, exit_code: bo
 @click.pass_obj
 @guarded
 def validate_cmd(obj: Ctx, profiles: tuple[str, ...], as_of: str | None, verbose: bool, fmt: str,
-                 lang: str | None) -> None:
+                 lang: str | None, max_age: int = vocab.MAX_AGE_DAYS) -> None:
     """Check profiles and report every problem at once (file, line, path, found, expected).
 
     プロファイルを検査し、問題をすべて一度に報告します（ファイル・行・項目・記述・正しい形）。
@@ -661,7 +666,7 @@ def validate_cmd(obj: Ctx, profiles: tuple[str, ...], as_of: str | None, verbose
 
     lang = lang or obj.lang
     day = resolve_as_of(as_of)
-    reports = v.validate_files(expand_profiles(profiles), default_engine().catalogs, day)
+    reports = v.validate_files(expand_profiles(profiles), default_engine().catalogs, day, max_age)
     click.echo(v.render_json(reports, lang, day) if fmt == "json" else v.render_text(reports, lang, verbose),
                nl=False)
     sys.exit(EXIT_OK if all(r.valid for r in reports) else EXIT_USAGE)
