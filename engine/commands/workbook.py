@@ -430,19 +430,11 @@ def to_bytes(wb) -> bytes:
 # ---------------------------------------------------------------------------- commands
 
 def _code_arg(code: str) -> str:
+    """--code with 5 digits (the check digit is added) or 6."""
     try:
-        return normalise_code(code)
+        return localgov.full_code(code)
     except BilingualValueError as e:
-        if re.fullmatch(r"\d{5}", str(code).strip()):
-            s = str(code).strip()
-            return s + str(_check_digit(s))
         raise GapcheckError("--code: " + e.en, "--code: " + e.ja, hint_en=e.hint_en, hint_ja=e.hint_ja) from None
-
-
-def _check_digit(first5: str) -> int:
-    from ..load.models import local_gov_check_digit
-
-    return local_gov_check_digit(first5)
 
 
 def for_profile(cs, profile_path: str, as_of: _dt.date):

@@ -722,7 +722,10 @@ def read_csv(path: str, cs, *, code: str, as_of: str, name: str | None = None, p
     items = read_rows(rows, sheet, area, None, cs, c, cells,
                       lambda key, r: f"{get_column_letter(col_of[key] + 1) if key in col_of else 'A'}{r}")
     c.raise_if_any()
-    code_n = normalise_code(code)
+    try:
+        code_n = localgov.full_code(code)
+    except BilingualValueError as e:
+        raise GapcheckError("--code: " + e.en, "--code: " + e.ja, hint_en=e.hint_en, hint_ja=e.hint_ja) from None
     known = localgov.lookup(code_n)
     if not name and known is None:
         raise GapcheckError(f"--code {code_n} is not in the list of local governments: give --name",
