@@ -628,6 +628,39 @@ def import_cmd(obj: Ctx, files: tuple[str, ...], output: str | None, output_dir:
     sys.exit(report.exit_code)
 
 
+@main.command("import-survey", epilog=EXIT_CODES_HELP)
+@click.argument("kind", type=click.Choice(vocab.SURVEY_KINDS))
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--edition", required=True, help="The file's edition (its layout): designated 2025-07, 2025-12; online R05, R06, R07.")
+@click.option("--output-dir", required=True, type=click.Path(file_okay=False), help="Where the profiles are written.")
+@click.option("--profiles", "profiles_dir", type=click.Path(file_okay=False), default=None,
+              help="Existing profiles: a municipality with one gets a new copy of it with the facts merged.")
+@click.option("--profile-version", type=click.Choice(vocab.IMPORT_PROFILE_VERSIONS), default="2", show_default=True)
+@click.option("--lang", type=LANGS, default=None)
+@click.pass_obj
+@guarded
+def import_survey_cmd(obj: Ctx, kind: str, file: str, edition: str, output_dir: str, profiles_dir: str | None,
+                      profile_version: str, lang: str | None) -> None:
+    """Import a national survey workbook into profiles, one per municipality (basis survey).
+
+    国の調査結果（デジタル庁 特定移行支援システムの該当見込み: designated、総務省 オンライン利用状況: online）を
+    団体ごとのプロファイルに取り込みます。既存のプロファイルは変更せず、取り込んだ写しを書きます。
+    """
+    from .engine.api import default_engine
+    from .engine.commands import import_survey
+
+    lang = lang or obj.lang
+    report = import_survey.run(kind, file, edition, default_engine().catalogs, output_dir=output_dir,
+                               profiles_dir=profiles_dir, profile_version=int(profile_version))
+    for n in report.survey.notes:
+        click.echo(("注意: " if lang == "ja" else "note: ") + n.render(lang).split("\n")[0], err=True)
+    for c in report.changes:
+        click.echo(c.text(lang), err=True)
+    changed = sum(not c.kept for c in report.changes)
+    click.echo(f"{len(report.written)} 件のプロファイルを {output_dir} に書きました（変更 {changed} 件）" if lang == "ja" else
+               f"wrote {len(report.written)} profile(s) to {output_dir} ({changed} fact(s) changed)", err=True)
+
+
 def console() -> None:
     """The `gapcheck` command (and `python -m gapcheck`): main() after one start-up setting.
 

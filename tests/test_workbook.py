@@ -378,7 +378,7 @@ def test_area_csv(runner, tmp_path, encoding):
 def test_batch_of_50_workbooks(runner, tmp_path):
     """50 workbooks from a code list (two pre-filled from profiles), filled in, read back
     (one broken: exit 4, the rest converted) and run as a batch with a heat map."""
-    codes = ["173657", "172103"]        # 内灘町 and 加賀市: profiles in profiles/
+    codes = ["173657", "172103"]        # 内灘町 and 白山市: profiles in profiles/
     codes += [g.code for g in localgov.load().values() if g.code[:2] in ("16", "17", "18") and " " not in g.name]
     codes = list(dict.fromkeys(codes))[:50]
     assert len(codes) == 50
@@ -409,4 +409,4 @@ def test_batch_of_50_workbooks(runner, tmp_path):
     assert r.exit_code == 0, r.output
     assert len(list((tmp_path / "res").glob("*.json"))) == 49
     html = (tmp_path / "heat.html").read_text(encoding="utf-8")
-    assert "内灘町" in html and "加賀市" in html
+    assert "内灘町" in html and "白山市" in html
