@@ -410,3 +410,12 @@ def test_batch_of_50_workbooks(runner, tmp_path):
     assert len(list((tmp_path / "res").glob("*.json"))) == 49
     html = (tmp_path / "heat.html").read_text(encoding="utf-8")
     assert "内灘町" in html and "白山市" in html
+
+
+def test_profile_level_problems_name_the_cell(runner, tmp_path):
+    def edit(wb):
+        ws = wb[F.SHEET_MUNICIPALITY]
+        row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "profile.id")
+        ws.cell(row, 3).value = "Uchinada Town"
+    out = _broken(runner, tmp_path, edit)
+    assert "団体!C2" in out and "Uchinada Town" in out

@@ -74,6 +74,7 @@ class _Collector:
         self.name = Path(file).name
         self.problems: list[Problem] = []
         self.notes: list[Problem] = []
+        self.cells: dict[str, str] = {}          # a profile path -> the sheet!cell it came from
 
     def err(self, where: str, en: str, ja: str, hint_en: str | None = None, hint_ja: str | None = None,
             found: Any = None) -> None:
@@ -239,7 +240,7 @@ def read_workbook(path: str, cs, *, today: _dt.date | None = None) -> Imported:
     facts = _read_facts(wb, cs, c)
     day = today or _dt.date.today()
     out_areas: dict[str, dict] = {}
-    cells: dict[str, str] = {}
+    cells = c.cells
     for area in areas:
         sheet = str(meta[f"sheet.{area}"])
         if sheet not in wb.sheetnames:
@@ -285,6 +286,7 @@ def _read_municipality(wb, c: _Collector) -> tuple[dict, dict]:
                   f"{ja} の行がありません（削除されていませんか）")
             continue
         where = f"{F.SHEET_MUNICIPALITY}!C{r}"
+        c.cells[key.split(".", 1)[1] if key.startswith("profile.") else f"municipality.{key}"] = where
         v = ws.cell(r, F.KV_VALUE_COL).value
         if kind == "yesno":
             val = read_yesno(v, where, c, ja)
@@ -347,6 +349,7 @@ def _read_plan(wb, c: _Collector) -> dict:
                   f"{ja} の行がありません（削除されていませんか）")
             continue
         where = f"{F.SHEET_PLAN}!C{r}"
+        c.cells[f"plan.{key}"] = where
         v = ws.cell(r, F.KV_VALUE_COL).value
         val = (read_yesno(v, where, c, ja) if kind == "yesno" else
                read_date(v, where, c, ja) if kind == "date" else _text(v))
@@ -375,6 +378,7 @@ def _read_facts(wb, cs, c: _Collector) -> dict[str, dict]:
         if area is None and key is None:
             continue
         where = f"{F.SHEET_FACTS}!E{r}"
+        c.cells[f"areas.{area}.facts.{key}"] = where
         cat = cs.catalogs.get(str(area))
         spec = cat.profile_facts.get(str(key)) if cat else None
         v = ws.cell(r, F.FACT_VALUE_COL).value
