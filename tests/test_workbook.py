@@ -459,3 +459,17 @@ def test_generated_v2_profiles_round_trip(cs, tmp_path, data):
     imp = _roundtrip(p, cs, tmp_path)
     back = yaml.safe_load(imp.text)
     assert facts_of(back, cs) == facts_of(prof, cs)
+
+
+def test_outputs_never_over_inputs(runner, tmp_path):
+    out, wb = _new(runner, tmp_path)
+    wb.save(out)
+    before = out.read_bytes()
+    r = runner.invoke(main, ["import", str(out), "-o", str(out)])
+    assert r.exit_code == 2 and out.read_bytes() == before
+    prof = tmp_path / "p.yaml"
+    prof.write_bytes((ROOT / "profiles" / "uchinada.yaml").read_bytes())
+    r = runner.invoke(main, ["workbook", str(prof), "-o", str(prof)])
+    assert r.exit_code == 2 and prof.read_bytes() == (ROOT / "profiles" / "uchinada.yaml").read_bytes()
+    r = runner.invoke(main, ["import", str(prof)])          # a YAML file is no workbook
+    assert r.exit_code == 2 and "Traceback" not in r.output and "p.yaml" in r.output

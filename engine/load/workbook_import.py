@@ -202,11 +202,13 @@ def _open(path: str):
                             "調査票の読込には openpyxl が必要です: pip install openpyxl") from None
     import zipfile
 
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         return openpyxl.load_workbook(path, data_only=True)
     except FileNotFoundError:
         raise GapcheckError("the file does not exist", "ファイルがありません", file=path) from None
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError) as e:
         raise GapcheckError(f"not an Excel workbook (.xlsx) that can be read: {type(e).__name__}",
                             f"読み込める Excel ブック（.xlsx）ではありません: {type(e).__name__}", file=path,
                             hint_en="save it from Excel as .xlsx (Excel ブック)",
