@@ -473,3 +473,29 @@ def test_outputs_never_over_inputs(runner, tmp_path):
     assert r.exit_code == 2 and prof.read_bytes() == (ROOT / "profiles" / "uchinada.yaml").read_bytes()
     r = runner.invoke(main, ["import", str(prof)])          # a YAML file is no workbook
     assert r.exit_code == 2 and "Traceback" not in r.output and "p.yaml" in r.output
+
+
+@pytest.mark.skipif(not __import__("shutil").which("soffice"), reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_opens_saves_and_exports_the_workbook(cs, tmp_path, runner):
+    """LibreOffice opens the workbook, saves it as xlsx (which imports to the same profile) and
+    exports each sheet as CSV (an area's CSV imports as that area)."""
+    import subprocess
+
+    book = tmp_path / "u.xlsx"
+    book.write_bytes(W.to_bytes(W.for_profile(cs, str(ROOT / "profiles" / "uchinada.yaml"), DAY)))
+    env = {**__import__("os").environ, "HOME": str(tmp_path)}
+    lo = ["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/lo-profile"]
+    (tmp_path / "x").mkdir()
+    subprocess.run(lo + ["--convert-to", "xlsx", "--outdir", str(tmp_path / "x"), str(book)], env=env,
+                   check=True, capture_output=True, timeout=300)
+    subprocess.run(lo + ["--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+                         "--outdir", str(tmp_path / "x"), str(book)], env=env, check=True, capture_output=True,
+                   timeout=300)
+    saved = I.read_workbook(str(tmp_path / "x" / "u.xlsx"), cs, today=DAY)
+    mine = I.read_workbook(str(book), cs, today=DAY)
+    assert saved.data == mine.data
+    r = runner.invoke(main, ["import", str(tmp_path / "x" / "u-基幹業務.csv"), "--code", "173657",
+                             "--as-of", "2022-03-31"])
+    assert r.exit_code == 0, r.output
+    items = yaml.safe_load(r.stdout)["areas"]["base_systems"]["items"]
+    assert items["BS-JUKI"]["status"] == "planned" and items["BS-JUKI"]["planned"] == "令和8年度"

@@ -711,8 +711,8 @@ def read_csv(path: str, cs, *, code: str, as_of: str, name: str | None = None, p
             continue
         if all(not (x or "").strip() for x in r[: len(head)]) and len(r) <= len(head):
             continue
-        # an English heading row saved with the sheet: skip it
-        if n == 2 and (r[col_of["id"]] if col_of["id"] < len(r) else "").strip() == "ID":
+        # the heading rows saved with the sheet (Japanese, English): skip them
+        if (r[col_of["id"]] if col_of["id"] < len(r) else "").strip() == "ID":
             continue
         rows.append((n, {k: ((r[i].strip() or None) if i < len(r) else None) for k, i in col_of.items()}))
     ids = [row["id"] for _n, row in rows if row.get("id")]
