@@ -195,3 +195,30 @@ def test_layouts_are_data(tmp_path):
     assert lay["online"]["editions"]["R05"]["first_row"] == 9 and lay["online"]["editions"]["R06"]["first_row"] == 8
     src = (Path(surveys.__file__)).read_text(encoding="utf-8")
     assert "R05" not in src and "2025-12" not in src
+
+
+def test_online_from_the_zip_as_published(runner, tmp_path):
+    """総務省 publishes the 個別資料 as a ZIP whose member names are CP932 bytes without the UTF-8
+    flag; the online workbook is found in it by its name."""
+    import zipfile
+
+    book = tmp_path / "b.xlsx"
+    online_book(book, "R06")
+    class CP932Name(zipfile.ZipInfo):            # as Windows writes it: CP932 bytes, no UTF-8 flag
+        def _encodeFilenameFlags(self):
+            return self.filename.encode("cp437"), self.flag_bits
+
+    zpath = tmp_path / "R06個別資料.zip"
+    with zipfile.ZipFile(zpath, "w") as zf:
+        for name, data in (("（６）オンライン利用状況調査（都道府県・市区町村）.xlsx", book.read_bytes()),
+                           ("【R06個別資料】（１）自治体DXの推進体制等（市区町村）.xlsx", b"PK")):
+            info = CP932Name(name.encode("cp932").decode("cp437"))
+            zf.writestr(info, data)
+    assert not any(i.flag_bits & 0x800 for i in zipfile.ZipFile(zpath).infolist())
+    out = tmp_path / "out"
+    r = _run(runner, "online", zpath, "--edition", "R06", "--output-dir", out)
+    assert r.exit_code == 0, r.output
+    u = yaml.safe_load((out / "m173657.yaml").read_text(encoding="utf-8"))
+    src = next(iter(u["areas"]["online_procedures"]["items"].values()))["source"]
+    assert "R06個別資料.zip!（６）オンライン利用状況調査（都道府県・市区町村）.xlsx 市町村!G8" in src
+    assert hashlib.sha256(zpath.read_bytes()).hexdigest() in src

@@ -109,7 +109,7 @@ def merge(data: dict, facts: list[surveys.Fact], survey: surveys.Survey, pid: st
     area["items"] = items
     p_basis, p_as_of = data.get("basis") or default_basis(data), _as_date(data.get("as_of"))
     s_as_of = _as_date(survey.as_of)
-    name = Path(survey.file).name
+    name = Path(survey.file).name + (f"!{survey.member}" if survey.member else "")
     for f in facts:
         it = items.get(f.requirement)
         it = {"status": it} if isinstance(it, str) else dict(it or {})

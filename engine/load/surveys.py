@@ -58,6 +58,7 @@ class Survey:
     facts: list[Fact] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)     # code -> the name as the file writes it
     notes: list[Problem] = field(default_factory=list)
+    member: str | None = None                                # the workbook's name inside a ZIP
 
     def by_code(self) -> dict[str, list[Fact]]:
         out: dict[str, list[Fact]] = {}
@@ -98,11 +99,17 @@ def read_survey(kind: str, path: str, edition: str, cs) -> Survey:
 
     lay = edition_of(kind, edition)
     spec = layouts()[kind]
-    wb = _open(path)
+    member = None
+    if Path(path).suffix.lower() == ".zip":
+        member, data = zip_member(path, lay.get("member"))
+        wb = _open_bytes(data, f"{path}!{member}")
+    else:
+        wb = _open(path)
     s = Survey(kind, edition, path, _sha256(path), lay["as_of"], lay["title"], spec["catalog"])
+    s.member = member
     cat = cs.catalogs[spec["catalog"]]
     by_name = {norm(it.name.ja): it.id for it in cat.items}
-    name = Path(path).name
+    name = Path(path).name + (f"!{member}" if member else "")
     missing = [sh for sh in lay["sheets"] if sh not in wb.sheetnames]
     if missing:
         raise GapcheckError(
@@ -152,6 +159,54 @@ def read_survey(kind: str, path: str, edition: str, cs) -> Survey:
                 if fact is not None:
                     s.facts.append(fact)
     return s
+
+
+def zip_name(info) -> str:
+    """A ZIP member's name: UTF-8 where the flag says so, else CP932 bytes that zipfile decoded
+    as CP437 (how Japanese Windows writes them)."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        return info.filename.encode("cp437").decode("cp932")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return info.filename
+
+
+def zip_member(path: str, pattern: str | None) -> tuple[str, bytes]:
+    """The workbook in a ZIP (as 総務省 publishes the 個別資料) whose name contains `pattern`."""
+    import zipfile
+
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as e:
+        raise GapcheckError(f"not a ZIP file that can be read: {type(e).__name__}",
+                            f"読み込める ZIP ファイルではありません: {type(e).__name__}", file=path) from None
+    with zf:
+        books = [(zip_name(i), i) for i in zf.infolist() if zip_name(i).lower().endswith((".xlsx", ".xlsm"))]
+        hits = [(n, i) for n, i in books if not pattern or norm(pattern) in norm(n)]
+        if len(hits) != 1:
+            listed = ", ".join(n for n, _ in books) or "-"
+            raise GapcheckError(
+                f"the ZIP holds {len(hits)} workbooks named like {pattern!r} (it has: {listed})",
+                f"ZIP に {pattern!r} を名前に含むブックが {len(hits)} 件あります（収録: {listed}）", file=path,
+                hint_en="extract the workbook and import it", hint_ja="ブックを取り出して読み込んでください")
+        n, info = hits[0]
+        if info.file_size > 200 * 1024 * 1024:
+            raise GapcheckError(f"{n} is larger than 200 MB", f"{n} が 200 MB を超えています", file=path)
+        return n, zf.read(info)
+
+
+def _open_bytes(data: bytes, label: str):
+    import io
+    import zipfile
+
+    import openpyxl
+
+    try:
+        return openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as e:
+        raise GapcheckError(f"not an Excel workbook that can be read: {type(e).__name__}",
+                            f"読み込める Excel ブックではありません: {type(e).__name__}", file=label) from None
 
 
 def _designated_columns(lay, heads, by_name, code_col, name_col, kind_spec, s: Survey, sheet, hr, name):
