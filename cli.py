@@ -631,7 +631,8 @@ def import_cmd(obj: Ctx, files: tuple[str, ...], output: str | None, output_dir:
 @main.command("import-survey", epilog=EXIT_CODES_HELP)
 @click.argument("kind", type=click.Choice(vocab.SURVEY_KINDS))
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--edition", required=True, help="The file's edition (its layout): designated 2025-07, 2025-12; online R05, R06, R07.")
+@click.option("--edition", required=True, help="The file's edition, an entry of engine/load/survey_layouts.yaml (e.g. designated 2025-12, "
+                   "online R06); an unknown one is refused with the editions known.")
 @click.option("--output-dir", required=True, type=click.Path(file_okay=False), help="Where the profiles are written.")
 @click.option("--profiles", "profiles_dir", type=click.Path(file_okay=False), default=None,
               help="Existing profiles: a municipality with one gets a new copy of it with the facts merged.")
