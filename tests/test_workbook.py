@@ -499,3 +499,16 @@ def test_libreoffice_opens_saves_and_exports_the_workbook(cs, tmp_path, runner):
     assert r.exit_code == 0, r.output
     items = yaml.safe_load(r.stdout)["areas"]["base_systems"]["items"]
     assert items["BS-JUKI"]["status"] == "planned" and items["BS-JUKI"]["planned"] == "令和8年度"
+
+
+def test_control_characters_in_cells_are_refused(runner, tmp_path):
+    """An xlsx cannot hold them (openpyxl refuses to write them); a CSV can: refused with its cell."""
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow([c[1] for c in F.COLUMNS])
+    w.writerow(["BS-JUKI", "", "", "", "", "完了"] + [""] * 13 + ["赤\x1b[31m字"])
+    p = tmp_path / "基幹業務.csv"
+    p.write_text(buf.getvalue(), encoding="utf-8")
+    r = runner.invoke(main, ["import", str(p), "--code", "173657", "--as-of", "2026-06-30", "-o", str(tmp_path / "o.yaml")])
+    assert r.exit_code == 2 and "基幹業務!T2" in r.output and "U+001B" in r.output and "\x1b" not in r.output
+    assert not (tmp_path / "o.yaml").exists()

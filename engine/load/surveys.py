@@ -190,9 +190,12 @@ def zip_member(path: str, pattern: str | None) -> tuple[str, bytes]:
                 f"the ZIP holds {len(hits)} workbooks named like {pattern!r} (it has: {listed})",
                 f"ZIP に {pattern!r} を名前に含むブックが {len(hits)} 件あります（収録: {listed}）", file=path,
                 hint_en="extract the workbook and import it", hint_ja="ブックを取り出して読み込んでください")
+        from .workbook_import import MAX_BYTES
+
         n, info = hits[0]
-        if info.file_size > 200 * 1024 * 1024:
-            raise GapcheckError(f"{n} is larger than 200 MB", f"{n} が 200 MB を超えています", file=path)
+        if info.file_size > MAX_BYTES:
+            raise GapcheckError(f"{n} is larger than {MAX_BYTES >> 20} MiB", f"{n} が {MAX_BYTES >> 20} MiB を超えています",
+                                file=path)
         return n, zf.read(info)
 
 
@@ -201,6 +204,16 @@ def _open_bytes(data: bytes, label: str):
     import zipfile
 
     import openpyxl
+
+    from .workbook_import import MAX_UNPACKED
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as inner:
+            if sum(i.file_size for i in inner.infolist()) > MAX_UNPACKED:
+                raise GapcheckError(f"the workbook unpacks to more than {MAX_UNPACKED >> 20} MiB",
+                                    f"ブックの展開後の大きさが {MAX_UNPACKED >> 20} MiB を超えています", file=label)
+    except zipfile.BadZipFile:
+        pass
 
     try:
         return openpyxl.load_workbook(io.BytesIO(data), data_only=True)

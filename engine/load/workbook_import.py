@@ -194,7 +194,26 @@ def _sha256(path: str) -> str:
     return h.hexdigest()
 
 
+MAX_BYTES = 64 * 1024 * 1024            # a workbook or survey file larger than this is refused
+MAX_UNPACKED = 512 * 1024 * 1024        # and one that unpacks to more (a ZIP bomb)
+
+
 def _open(path: str):
+    import os
+    import stat
+
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise GapcheckError("the file does not exist", "ファイルがありません", file=path) from None
+    except OSError as e:
+        raise GapcheckError(f"cannot read the file: {e.strerror}", f"ファイルを読めません: {e.strerror}", file=path) from None
+    if not stat.S_ISREG(st.st_mode):
+        raise GapcheckError("not a regular file", "通常のファイルではありません", file=path)
+    if st.st_size > MAX_BYTES:
+        raise GapcheckError(f"the file is larger than {MAX_BYTES >> 20} MiB", f"ファイルが {MAX_BYTES >> 20} MiB を超えています",
+                            file=path)
+    _check_unpacked(path)
     try:
         import openpyxl
     except ImportError:
@@ -213,6 +232,19 @@ def _open(path: str):
                             f"読み込める Excel ブック（.xlsx）ではありません: {type(e).__name__}", file=path,
                             hint_en="save it from Excel as .xlsx (Excel ブック)",
                             hint_ja="Excel で「Excel ブック (*.xlsx)」として保存してください") from None
+
+
+def _check_unpacked(path: str) -> None:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            total = sum(i.file_size for i in zf.infolist())
+    except (zipfile.BadZipFile, OSError):
+        return                       # openpyxl says what the file is not
+    if total > MAX_UNPACKED:
+        raise GapcheckError(f"the workbook unpacks to more than {MAX_UNPACKED >> 20} MiB",
+                            f"ブックの展開後の大きさが {MAX_UNPACKED >> 20} MiB を超えています", file=path)
 
 
 def read_workbook(path: str, cs, *, today: _dt.date | None = None) -> Imported:
@@ -655,6 +687,7 @@ def _check(text: str, data: dict, path: str, cs, cells: dict, c: _Collector) -> 
         check_text = dump(as_v1(data), "", "")
     doc = yamlio.parse(check_text, Path(path).name)
     _prof, problems = check_document(doc, cs)
+    problems = yamlio.control_char_problems(doc) + problems
     for p in problems:
         if getattr(p, "warning", False):
             continue
