@@ -565,6 +565,11 @@ def workbook_cmd(obj: Ctx, profile: str | None, new: bool, name: str | None, cod
         write_atomic(output, wbk.to_bytes(wb), inputs_of())
     else:
         write_atomic(output, wbk.to_bytes(wbk.for_profile(cs, profile, day)), inputs_of(profile))
+        gone = wbk.left_out(wbk.read_profile_data(profile, cs), cs, day)
+        if gone:
+            click.echo((f"注意: {day.isoformat()} 時点で現行でない要件（廃止・都道府県向け）の記載は調査票に含めていません: "
+                        if lang == "ja" else f"note: statements about requirements not current on {day.isoformat()} "
+                        "(withdrawn, prefectural) are not in the workbook: ") + ", ".join(gone), err=True)
     click.echo(f"{output} を作成しました" if lang == "ja" else f"wrote {output}", err=True)
 
 

@@ -512,3 +512,36 @@ def test_control_characters_in_cells_are_refused(runner, tmp_path):
     r = runner.invoke(main, ["import", str(p), "--code", "173657", "--as-of", "2026-06-30", "-o", str(tmp_path / "o.yaml")])
     assert r.exit_code == 2 and "基幹業務!T2" in r.output and "U+001B" in r.output and "\x1b" not in r.output
     assert not (tmp_path / "o.yaml").exists()
+
+
+_GARBAGE = st.one_of(st.text(max_size=12), st.integers(-10, 10 ** 15), st.floats(allow_nan=True),
+                     st.dates(), st.booleans(), st.sampled_from(["完了", "はい", "令和8年9月", "約500万円", "=SUM(A1)",
+                                                                  "国保税", "町", "", " "]))
+
+
+@settings(max_examples=int(__import__("os").environ.get("I16_EXAMPLES", 20)), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=st.lists(st.tuples(st.sampled_from(["基幹業務", "公金収納", "団体", "計画", "分野の事実"]),
+                                st.integers(1, 30), st.integers(1, 22), _GARBAGE), max_size=6))
+def test_any_cell_edit_is_read_or_refused_with_a_cell(runner, tmp_path, edits):
+    """Whatever a user types into any cell: a profile, or exit 2 naming sheet!cell; never a crash."""
+    import shutil
+
+    base = tmp_path / "base.xlsx"
+    if not base.exists():
+        _out, wb0 = _new(runner, tmp_path, name="base.xlsx")
+        wb0.save(base)
+    book = tmp_path / "e.xlsx"
+    shutil.copy(base, book)
+    wb = openpyxl.load_workbook(book)
+    for sheet, r, c, v in edits:
+        try:
+            wb[sheet].cell(r, c).value = v
+        except Exception:                      # noqa: BLE001 - openpyxl refuses some values itself
+            pass
+    wb.save(book)
+    r = runner.invoke(main, ["import", str(book), "-o", str(tmp_path / "o.yaml")])
+    assert r.exit_code in (0, 2), r.output
+    assert "内部エラー" not in r.output and "Traceback" not in r.output
+    if r.exit_code == 2:
+        assert "!" in r.output

@@ -437,6 +437,17 @@ def _code_arg(code: str) -> str:
         raise GapcheckError("--code: " + e.en, "--code: " + e.ja, hint_en=e.hint_en, hint_ja=e.hint_ja) from None
 
 
+def left_out(data: dict, cs, as_of: _dt.date) -> list[str]:
+    """The requirements a profile states something about that are not in its workbook (withdrawn
+    by `as_of`, prefectural, or unknown to the catalogs)."""
+    out = []
+    for area, st in (data.get("areas") or {}).items():
+        cat = cs.catalogs.get(area)
+        current = {it.id for it in cat.current_items(as_of)} if cat else set()
+        out += [rid for rid in ((st or {}).get("items") or {}) if rid not in current]
+    return out
+
+
 def for_profile(cs, profile_path: str, as_of: _dt.date):
     """The workbook of an existing profile (version 1, or 2 once read: see _read_profile)."""
     data = read_profile_data(profile_path, cs)

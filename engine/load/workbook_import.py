@@ -294,6 +294,11 @@ def read_workbook(path: str, cs, *, today: _dt.date | None = None) -> Imported:
     for area, f in facts.items():
         if area not in out_areas:
             out_areas[area] = {"facts": f}
+    for area, cat in cs.catalogs.items():
+        if f"sheet.{area}" not in meta and cat.current_items(day):
+            c.note(f"{F.SHEET_META}!A1", f"the area {area} ({cat.name.en}) was added to the catalogs after this "
+                   "workbook was made: it has no sheet, so its requirements are unassessed",
+                   f"分野 {cat.name.ja} はこの調査票の作成後にカタログに追加されました。シートがないため、その要件は未評価になります")
     c.raise_if_any()
     data = _assemble(prof, muni, plan, out_areas, cs)
     text = dump(data, Path(path).name, _sha256(path), meta)
