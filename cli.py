@@ -731,6 +731,170 @@ def schema_cmd(obj: Ctx, kind: str, output: str | None) -> None:
          inputs_of())
 
 
+IMPORT_EXIT_HELP = """\b
+Exit codes / 終了コード:
+  0  every file was read and its profile written / すべて読み込み済み
+  2  a file has a problem (each with its sheet and cell); nothing written for it / 問題あり（書き込みなし）
+  3  internal error / 内部エラー
+  4  several files: some had problems and were skipped, the others were written / 一部のみ変換
+"""
+
+
+@main.command("workbook", epilog=EXIT_CODES_HELP)
+@click.argument("profile", required=False, type=click.Path(dir_okay=False))
+@click.option("--new", "new", is_flag=True, help="An empty workbook for --code (and --name).")
+@click.option("--name", default=None, help="Name of the municipality (default: from the shipped list by --code).")
+@click.option("--code", default=None, help="全国地方公共団体コード (5 or 6 digits).")
+@click.option("--id", "profile_id", default=None, help="Profile id written on the 団体 sheet (default m<code>).")
+@click.option("--codes", type=click.Path(dir_okay=False), default=None,
+              help="A CSV of codes (column 団体コード or code): one workbook per municipality into --output-dir.")
+@click.option("--profiles", "profiles_dir", type=click.Path(file_okay=False), default=None,
+              help="With --codes: pre-fill from the profile of the same code in this folder.")
+@click.option("--as-of", "as_of", default=None, metavar="DATE",
+              help="The requirements current on this day (default: today).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None, help="The workbook (.xlsx).")
+@click.option("--output-dir", type=click.Path(file_okay=False), default=None, help="With --codes: the folder.")
+@click.option("--lang", type=LANGS, default=None)
+@click.pass_obj
+@guarded
+def workbook_cmd(obj: Ctx, profile: str | None, new: bool, name: str | None, code: str | None,
+                 profile_id: str | None, codes: str | None, profiles_dir: str | None, as_of: str | None,
+                 output: str | None, output_dir: str | None, lang: str | None) -> None:
+    """Write a survey workbook (調査票, .xlsx) to fill in: from a profile, empty (--new), or one per code.
+
+    調査票（Excel）を作成します: プロファイルから、空の調査票（--new）、団体コード一覧から団体ごとに（--codes）。
+    Read it back with gapcheck import.
+    """
+    from .engine.api import default_engine, inputs_of, resolve_as_of
+    from .engine.commands import workbook as wbk
+    from .engine.report.output import write_atomic
+
+    lang = lang or obj.lang
+    day = resolve_as_of(as_of)
+    cs = default_engine().catalogs
+    if codes:
+        if not output_dir:
+            raise GapcheckError("--codes writes one workbook per municipality: name the folder with --output-dir",
+                                "--codes は団体ごとに調査票を作成します。--output-dir で出力先フォルダを指定してください")
+        written = wbk.write_batch(cs, codes, output_dir, day, profiles_dir, inputs_of())
+        for w in written:
+            click.echo(f"{w.path}" + (f"  ← {w.prefilled_from}" if w.prefilled_from else ""), err=True)
+        click.echo(f"{len(written)} 件の調査票を作成しました" if lang == "ja" else f"wrote {len(written)} workbook(s)",
+                   err=True)
+        return
+    if not output:
+        raise GapcheckError("name the workbook with --output FILE.xlsx", "--output ファイル名.xlsx で出力先を指定してください")
+    if new or not profile:
+        if not code:
+            raise GapcheckError("give a PROFILE, or --new with --code", "PROFILE か、--new と --code を指定してください",
+                                hint_en="e.g. gapcheck workbook --new --code 173657 -o 内灘町.xlsx",
+                                hint_ja="例: gapcheck workbook --new --code 173657 -o 内灘町.xlsx")
+        wb, _name = wbk.new_workbook(cs, code=code, name=name, as_of=day, profile_id=profile_id)
+        write_atomic(output, wbk.to_bytes(wb), inputs_of())
+    else:
+        write_atomic(output, wbk.to_bytes(wbk.for_profile(cs, profile, day)), inputs_of(profile))
+        gone = wbk.left_out(wbk.read_profile_data(profile, cs), cs, day)
+        if gone:
+            click.echo((f"注意: {day.isoformat()} 時点で現行でない要件（廃止・都道府県向け）の記載は調査票に含めていません: "
+                        if lang == "ja" else f"note: statements about requirements not current on {day.isoformat()} "
+                        "(withdrawn, prefectural) are not in the workbook: ") + ", ".join(gone), err=True)
+    click.echo(f"{output} を作成しました" if lang == "ja" else f"wrote {output}", err=True)
+
+
+@main.command("import", epilog=IMPORT_EXIT_HELP)
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False), metavar="FILE.xlsx|FILE.csv...")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
+              help="The profile (YAML) of one file (default: stdout).")
+@click.option("--output-dir", type=click.Path(file_okay=False), default=None,
+              help="Write each profile as <id>.yaml into this folder.")
+@click.option("--profile-version", type=click.Choice(vocab.IMPORT_PROFILE_VERSIONS), default="2", show_default=True,
+              help="2 (CONTRACT.md), or 1 for an engine that reads only version 1 (v2-only facts dropped).")
+@click.option("--code", default=None, help="CSV: the municipality's code.")
+@click.option("--name", default=None, help="CSV: its name (default: from the shipped list).")
+@click.option("--id", "profile_id", default=None, help="CSV: the profile id (default m<code>).")
+@click.option("--as-of", "as_of", default=None, metavar="DATE", help="CSV: the date of the answers.")
+@click.option("--lang", type=LANGS, default=None)
+@click.pass_obj
+@guarded
+def import_cmd(obj: Ctx, files: tuple[str, ...], output: str | None, output_dir: str | None, profile_version: str,
+               code: str | None, name: str | None, profile_id: str | None, as_of: str | None,
+               lang: str | None) -> None:
+    """Read filled survey workbooks (or one area sheet as CSV) back into profiles.
+
+    記入済みの調査票（または分野シートの CSV）をプロファイルに読み込みます。問題はすべて、シートとセルを
+    示して一度に報告します（日本語と英語）。
+    """
+    from .engine.api import default_engine
+    from .engine.commands import importing
+    from .engine.load.jdate import DateParseError, parse_day
+
+    lang = lang or obj.lang
+    csv_options = None
+    if code or as_of:
+        try:
+            day = parse_day(as_of).isoformat() if as_of else None
+        except DateParseError as e:
+            raise GapcheckError(f"--as-of: {e.reason_en}", f"--as-of: {e.reason_ja}") from None
+        csv_options = {"code": code, "as_of": day, "name": name, "profile_id": profile_id}
+
+    def seen(o) -> None:
+        if o.error is not None:
+            text = o.error.render(lang)
+            click.echo(text if text.startswith(o.file) or o.file in text.splitlines()[0] else f"{o.file}: {text}",
+                       err=True)
+        for n in (o.imported.notes if o.imported else []):
+            click.echo(("注意: " if lang == "ja" else "note: ") + n.render(lang).split("\n")[0], err=True)
+        if o.output:
+            click.echo(f"{o.file} → {o.output}", err=True)
+
+    import datetime as _dt
+
+    report = importing.import_files(list(files), default_engine().catalogs, output=output, output_dir=output_dir,
+                                    today=_dt.date.today(), csv_options=csv_options,
+                                    profile_version=int(profile_version), on_outcome=seen)
+    if len(files) == 1 and not output and not output_dir and not report.failed:
+        emit(report.outcomes[0].imported.text, None, [])
+    if len(files) > 1:
+        ok = len(report.outcomes) - len(report.failed)
+        click.echo(f"{ok} 件を変換、{len(report.failed)} 件は問題ありのため未変換" if lang == "ja" else
+                   f"{ok} converted, {len(report.failed)} not converted (problems above)", err=True)
+    sys.exit(report.exit_code)
+
+
+@main.command("import-survey", epilog=EXIT_CODES_HELP)
+@click.argument("kind", type=click.Choice(vocab.SURVEY_KINDS))
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--edition", required=True, help="The file's edition, an entry of engine/load/survey_layouts.yaml (e.g. designated 2025-12, "
+                   "online R06); an unknown one is refused with the editions known.")
+@click.option("--output-dir", required=True, type=click.Path(file_okay=False), help="Where the profiles are written.")
+@click.option("--profiles", "profiles_dir", type=click.Path(file_okay=False), default=None,
+              help="Existing profiles: a municipality with one gets a new copy of it with the facts merged.")
+@click.option("--profile-version", type=click.Choice(vocab.IMPORT_PROFILE_VERSIONS), default="2", show_default=True)
+@click.option("--lang", type=LANGS, default=None)
+@click.pass_obj
+@guarded
+def import_survey_cmd(obj: Ctx, kind: str, file: str, edition: str, output_dir: str, profiles_dir: str | None,
+                      profile_version: str, lang: str | None) -> None:
+    """Import a national survey workbook into profiles, one per municipality (basis survey).
+
+    国の調査結果（デジタル庁 特定移行支援システムの該当見込み: designated、総務省 オンライン利用状況: online）を
+    団体ごとのプロファイルに取り込みます。既存のプロファイルは変更せず、取り込んだ写しを書きます。
+    """
+    from .engine.api import default_engine
+    from .engine.commands import import_survey
+
+    lang = lang or obj.lang
+    report = import_survey.run(kind, file, edition, default_engine().catalogs, output_dir=output_dir,
+                               profiles_dir=profiles_dir, profile_version=int(profile_version))
+    for n in report.survey.notes:
+        click.echo(("注意: " if lang == "ja" else "note: ") + n.render(lang).split("\n")[0], err=True)
+    for c in report.changes:
+        click.echo(c.text(lang), err=True)
+    changed = sum(not c.kept for c in report.changes)
+    click.echo(f"{len(report.written)} 件のプロファイルを {output_dir} に書きました（変更 {changed} 件）" if lang == "ja" else
+               f"wrote {len(report.written)} profile(s) to {output_dir} ({changed} fact(s) changed)", err=True)
+
+
 def console() -> None:
     """The `gapcheck` command (and `python -m gapcheck`): main() after one start-up setting.
 
