@@ -104,6 +104,12 @@ OPTION_HELP_JA = {
     "Exit 1 when an open finding of this severity or worse exists.":
         "この重大度以上の未解消の指摘があれば終了コード 1 で終了します。",
     "A deadline within this many days is due_soon.": "期限までこの日数以内なら「期限間近」とします。",
+    "Evidence older than this many days is stale (shown as such).":
+        "根拠のデータがこの日数より古ければ「古い」とします（鮮度の期間）。",
+    "Warn when the profile's data is older than this many days.":
+        "プロファイルのデータがこの日数より古いとき警告します。",
+    "Write the version 2 profile to this file (required; the input is never changed).":
+        "バージョン2のプロファイルをこのファイルに書き出します（必須。入力ファイルは変更しません）。",
     "Write to this file (atomically) instead of stdout.": "標準出力ではなくこのファイルに書き出します（途中で止まっても壊れません）。",
     "Batch: worker processes (default: the number of cores).": "一括実行: 並列に動かすプロセス数（既定: CPU コア数）。",
     "Batch: write one document per profile (<id>.json) into this folder.":

@@ -169,9 +169,15 @@ def test_cost_estimate_spellings(tmp_path):
 
     for v in (1200000, "1,200,000", "１２０００００円", " 1200000 "):
         assert ItemStatus(status="planned", cost_estimate=v).cost_estimate == 1200000
-    for v in ("1,20,000", "百万円", -1, 10 ** 14):
+    for v in ("1,20,000", "百万円", -1, 10 ** 14, "1.5円", "10兆1円"):
         with pytest.raises(ValueError):
             ItemStatus(status="planned", cost_estimate=v)
+    # as people write them (engine/load/amounts.py); 約 marks the cost approximate
+    for v, yen, approx in (("120万円", 1200000, None), ("約120万円", 1200000, True), ("1,200千円", 1200000, None),
+                           ("0.012億円", 1200000, None), ("１２０万円程度", 1200000, True)):
+        it = ItemStatus(status="planned", cost_estimate=v)
+        assert (it.cost_estimate, it.cost_approximate) == (yen, approx), v
+    assert ItemStatus(status="planned", cost_estimate="約120万円", cost_approximate=False).cost_approximate is False
 
 
 # ---------------------------------------------------------------------------- init and TEMPLATE

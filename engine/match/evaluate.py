@@ -126,10 +126,15 @@ def _format(template: str, names: tuple[str, ...], raw: list, lang: str) -> str:
 # ---------------------------------------------------------------------------- findings
 
 def _status_for(cr: CompiledRule, fact: Fact) -> str:
+    """The rule's status; by_deadline: overdue once the duty is due (due_passed: its deadline
+    passed, or a duty without one is in force), due_soon within the window, else gap."""
     status = cr.rule.status
     if status != "by_deadline":
         return status
-    return {"overdue": "overdue", "due_soon": "due_soon"}.get(fact.data.get("deadline_status"), "gap")
+    d = fact.data
+    if d.get("due_passed") or d.get("deadline_status") == "overdue":
+        return "overdue"
+    return "due_soon" if d.get("deadline_status") == "due_soon" else "gap"
 
 
 def severity_for(cr: CompiledRule, status: str, obligation: str, fact: Fact, req_fact: Fact | None) -> str:

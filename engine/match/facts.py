@@ -113,7 +113,9 @@ class Said:
 
 def said(prof: Profile, area: str, item_id: str, scope: set[str] | None) -> Said:
     """The statement about one requirement: the item's own values, else the area's defaults,
-    else the profile's (basis, as_of); plan coverage from in_plan, plan_scope or the default."""
+    else the profile's (basis, as_of); plan coverage from in_plan, plan_scope or the default.
+    The area's default status and planned date do not reach an item the plan does not cover
+    (in_plan false by the item or plan_scope)."""
     state = prof.areas.get(area)
     st = state.items.get(item_id) if state else None
     dflt = state.defaults if state else None
@@ -130,7 +132,10 @@ def said(prof: Profile, area: str, item_id: str, scope: set[str] | None) -> Said
         vals["in_plan"] = item_id in scope
         origin["in_plan"] = ("areas", area, "plan_scope")
     if dflt is not None:
+        outside = vals.get("in_plan") is False     # the plan's status and date are for what it covers
         for k in _DEFAULTABLE:
+            if outside and k in ("status", "planned"):
+                continue
             if k not in vals:
                 v = getattr(dflt, k)
                 if v is not None:
