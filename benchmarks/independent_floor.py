@@ -24,6 +24,7 @@ import re
 import string
 import sys
 import unicodedata
+from fractions import Fraction
 from pathlib import Path
 
 import orjson
@@ -436,11 +437,31 @@ def flag(v, what: str):
     return v
 
 
+YEN_UNITS = {"兆": 10 ** 12, "億": 10 ** 8, "千万": 10 ** 7, "百万": 10 ** 6, "万": 10 ** 4, "千": 10 ** 3}
+YEN_TERM = re.compile(r"((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(千万|百万|兆|億|万|千)?")
+
+
 def yen(v, what: str):
-    if isinstance(v, str):
-        s = unicodedata.normalize("NFKC", v).strip().removesuffix("円").strip()
-        need(re.fullmatch(r"\d{1,3}(,\d{3})+|\d+", s) is not None, what)
-        v = int(s.replace(",", ""))
+    """An amount as people write it: 1200000, "1,200,000", "500万円", "約500万円", "1億2,000万円"."""
+    if isinstance(v, float):
+        need(v.is_integer(), what)
+        v = int(v)
+    elif isinstance(v, str):
+        s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", v))
+        s = next((s[len(w):] for w in ("おおよそ", "およそ", "概算", "概ね", "約") if s.startswith(w)), s)
+        s = next((s[:-len(w)] for w in ("程度", "前後", "ほど", "くらい", "ぐらい") if s.endswith(w)), s)
+        s = s.removeprefix("¥").removeprefix("\\").removeprefix("金").removesuffix("円").removesuffix("也")
+        need(bool(s), what)
+        total, last, pos = Fraction(0), None, 0
+        while pos < len(s):                   # terms from the largest unit down, a bare number last
+            m = YEN_TERM.match(s, pos)
+            need(m is not None, what)
+            unit = YEN_UNITS[m[2]] if m[2] else 1
+            need((last is None or unit < last) and (unit != 1 or m.end() == len(s)), what)
+            total += Fraction(m[1].replace(",", "")) * unit
+            last, pos = unit, m.end()
+        need(total.denominator == 1, what)
+        v = int(total)
     need(v is None or (isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 10 ** 13), what)
     return v
 
@@ -536,8 +557,9 @@ def load_profile(path: str, cs: dict) -> dict:
 
 def said(p: dict, area: str, rid: str, scope) -> tuple[dict, dict]:
     """What the profile says of one requirement: its item's values, else plan_scope (coverage),
-    else the area's defaults, else the profile's (basis, as_of); and where each came from (the
-    profile path, None where it is gapcheck's own default)."""
+    else the area's defaults (but not their status and planned date for an item the plan does
+    not cover), else the profile's (basis, as_of); and where each came from (the profile path,
+    None where it is gapcheck's own default)."""
     state = p["areas"].get(area)
     own = state["items"].get(rid) if state else None
     vals, origin = {}, {}
@@ -548,8 +570,9 @@ def said(p: dict, area: str, rid: str, scope) -> tuple[dict, dict]:
     if scope is not None and "in_plan" not in vals:
         vals["in_plan"], origin["in_plan"] = rid in scope, ("areas", area, "plan_scope")
     if state:
+        outside = vals.get("in_plan") is False     # the plan's default status and date: for what it covers
         for k, v in state["defaults"].items():
-            if k not in vals:
+            if k not in vals and not (outside and k in ("status", "planned")):
                 vals[k], origin[k] = v, ("areas", area, "defaults", k)
     if "status" not in vals:
         vals["status"], origin["status"] = "unknown", None
@@ -790,9 +813,12 @@ def weakest(ev: list[dict]):
 
 
 def status_of(rule: dict, fact: dict) -> str:
+    """by_deadline: overdue once the duty is due, due_soon within the window, else gap."""
     if rule["status"] != "by_deadline":
         return rule["status"]
-    return {"overdue": "overdue", "due_soon": "due_soon"}.get(fact.get("deadline_status"), "gap")
+    if fact.get("due_passed") or fact.get("deadline_status") == "overdue":
+        return "overdue"
+    return "due_soon" if fact.get("deadline_status") == "due_soon" else "gap"
 
 
 def severity_of(rule: dict, status: str, obligation: str, rf: dict) -> str:
