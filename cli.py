@@ -869,7 +869,8 @@ def import_cmd(obj: Ctx, files: tuple[str, ...], output: str | None, output_dir:
 @click.option("--output-dir", required=True, type=click.Path(file_okay=False), help="Where the profiles are written.")
 @click.option("--profiles", "profiles_dir", type=click.Path(file_okay=False), default=None,
               help="Existing profiles: a municipality with one gets a new copy of it with the facts merged.")
-@click.option("--profile-version", type=click.Choice(vocab.IMPORT_PROFILE_VERSIONS), default="2", show_default=True)
+@click.option("--profile-version", type=click.Choice(vocab.IMPORT_PROFILE_VERSIONS), default="2", show_default=True,
+              help="2 (docs/PROFILES.md), or 1 for an older gapcheck that reads only version 1 (version 2 facts dropped).")
 @click.option("--lang", type=LANGS, default=None, help="ja or en (default ja).")
 @click.pass_obj
 @guarded
