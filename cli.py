@@ -754,7 +754,7 @@ Exit codes / 終了コード:
               help="The requirements current on this day (default: today).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None, help="The workbook (.xlsx).")
 @click.option("--output-dir", type=click.Path(file_okay=False), default=None, help="With --codes: the folder.")
-@click.option("--lang", type=LANGS, default=None)
+@click.option("--lang", type=LANGS, default=None, help="ja or en (default ja).")
 @click.pass_obj
 @guarded
 def workbook_cmd(obj: Ctx, profile: str | None, new: bool, name: str | None, code: str | None,
@@ -808,12 +808,12 @@ def workbook_cmd(obj: Ctx, profile: str | None, new: bool, name: str | None, cod
 @click.option("--output-dir", type=click.Path(file_okay=False), default=None,
               help="Write each profile as <id>.yaml into this folder.")
 @click.option("--profile-version", type=click.Choice(vocab.IMPORT_PROFILE_VERSIONS), default="2", show_default=True,
-              help="2 (CONTRACT.md), or 1 for an engine that reads only version 1 (v2-only facts dropped).")
+              help="2 (docs/PROFILES.md), or 1 for an older gapcheck that reads only version 1 (version 2 facts dropped).")
 @click.option("--code", default=None, help="CSV: the municipality's code.")
 @click.option("--name", default=None, help="CSV: its name (default: from the shipped list).")
 @click.option("--id", "profile_id", default=None, help="CSV: the profile id (default m<code>).")
 @click.option("--as-of", "as_of", default=None, metavar="DATE", help="CSV: the date of the answers.")
-@click.option("--lang", type=LANGS, default=None)
+@click.option("--lang", type=LANGS, default=None, help="ja or en (default ja).")
 @click.pass_obj
 @guarded
 def import_cmd(obj: Ctx, files: tuple[str, ...], output: str | None, output_dir: str | None, profile_version: str,
@@ -869,8 +869,9 @@ def import_cmd(obj: Ctx, files: tuple[str, ...], output: str | None, output_dir:
 @click.option("--output-dir", required=True, type=click.Path(file_okay=False), help="Where the profiles are written.")
 @click.option("--profiles", "profiles_dir", type=click.Path(file_okay=False), default=None,
               help="Existing profiles: a municipality with one gets a new copy of it with the facts merged.")
-@click.option("--profile-version", type=click.Choice(vocab.IMPORT_PROFILE_VERSIONS), default="2", show_default=True)
-@click.option("--lang", type=LANGS, default=None)
+@click.option("--profile-version", type=click.Choice(vocab.IMPORT_PROFILE_VERSIONS), default="2", show_default=True,
+              help="2 (docs/PROFILES.md), or 1 for an older gapcheck that reads only version 1 (version 2 facts dropped).")
+@click.option("--lang", type=LANGS, default=None, help="ja or en (default ja).")
 @click.pass_obj
 @guarded
 def import_survey_cmd(obj: Ctx, kind: str, file: str, edition: str, output_dir: str, profiles_dir: str | None,

@@ -28,7 +28,7 @@ def test_validate_real_profiles_are_valid_with_warnings(runner):
     # a folder stands for its profiles, as for `run`: TEMPLATE.yaml is skipped (and validated
     # on its own by test_template_is_what_init_writes_and_validates)
     assert "TEMPLATE.yaml" not in r.output and "uchinada.yaml: valid" in r.output
-    assert "more than a year old" in r.output                      # uchinada is from 2022
+    assert "older than the freshness window (365 days" in r.output   # uchinada is from 2022
     assert re.search(r"\d+ of the \d+ current requirements of online_procedures", r.output)
     assert "5 files: 5 valid, 0 invalid" in r.output
 
@@ -41,7 +41,7 @@ def test_validate_stale_follows_as_of_and_verbose_lists_ids(runner):
     r = runner.invoke(main, ["--lang", "en", "validate", str(UCHINADA), "--as-of", AS_OF, "--verbose"])
     assert "OP-SODAI-GOMI" in r.output
     r = runner.invoke(main, ["validate", str(UCHINADA), "--as-of", AS_OF])          # Japanese by default
-    assert "妥当です" in r.output and "警告" in r.output and "1年超" in r.output
+    assert "妥当です" in r.output and "警告" in r.output and "鮮度の期間 365 日超" in r.output
 
 
 def test_validate_json(runner, tmp_path):

@@ -1,6 +1,6 @@
 """The survey workbook: profile -> workbook -> profile (gapcheck workbook / gapcheck import).
 
-The imported profiles are version 2 (CONTRACT.md). Until the model reads version 2, the checks
+The imported profiles are version 2 (docs/PROFILES.md). Until the model reads version 2, the checks
 that run a profile through the engine import with --profile-version 1 (marked "v1 until v2").
 """
 from __future__ import annotations
@@ -423,7 +423,7 @@ def test_profile_level_problems_name_the_cell(runner, tmp_path):
 
 @st.composite
 def _profile_v2(draw, ids):
-    """A version 2 profile (CONTRACT.md): attributes, a basis, per-item basis, date, in_plan and
+    """A version 2 profile (docs/PROFILES.md): attributes, a basis, per-item basis, date, in_plan and
     the 特定移行支援 fields. (v2-only: read by the workbook through its v1 folding until the
     model reads version 2.)"""
     data = draw(_profile(ids))

@@ -176,7 +176,6 @@ def _run_one_inner(path: str) -> Outcome:
                 return Outcome(path, False, error={"ja": e.render("ja"), "en": e.render("en")},
                                fault="output")
             text = ""
-        from ..vocab import MAX_AGE_DAYS
 
         max_age = getattr(result, "max_age_days", None) or MAX_AGE_DAYS
         stale = getattr(result, "stale", None)

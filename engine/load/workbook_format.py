@@ -87,7 +87,7 @@ NO_SET = frozenset({NO, "false", "no", "×", "無", "なし", "非該当"})
 NA_REASON_PREFIX = "対象外の理由: "
 
 # The 団体 sheet: (key, Japanese label, English label, kind). kind: text, code, date, type,
-# yesno, nhi, basis. Keys as in profile version 2 (CONTRACT.md), profile-level ones prefixed.
+# yesno, nhi, basis. Keys as in profile version 2 (docs/PROFILES.md), profile-level ones prefixed.
 MUNICIPAL_TYPES = ("都道府県", "政令市", "中核市", "市", "町", "村", "特別区")
 NHI_WORDS = {"tax": "国保税", "premium": "国保料"}
 MUNICIPALITY_ROWS = (

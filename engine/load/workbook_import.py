@@ -1,6 +1,6 @@
 """Reading a filled survey workbook (or one area sheet saved as CSV) back into a profile.
 
-The result is a profile of version 2 (CONTRACT.md) as YAML text, written the same way every time
+The result is a profile of version 2 (docs/PROFILES.md) as YAML text, written the same way every time
 (an unchanged workbook gives a byte-identical profile). Each item's `source` names the file,
 sheet and cell it came from ("根拠資料 [調査票.xlsx 基幹業務!F7]"), so findings can cite it. Every
 problem is collected and reported at once, each with its sheet and cell, in Japanese and English;
