@@ -595,10 +595,14 @@ def rules_list(obj: Ctx, lang: str | None, fmt: str) -> None:
 
 @main.command()
 @click.argument("ident")
+@click.option("--profile", type=click.Path(dir_okay=False), default=None,
+              help="A profile to resolve a finding ID (GC-...) against.")
+@click.option("--as-of", "as_of", default=None, metavar="DATE",
+              help="Evaluation date of the finding ID's run (default: today).")
 @click.option("--lang", type=LANGS, default=None, help="ja or en (default ja).")
 @click.pass_obj
 @guarded
-def explain(obj: Ctx, ident: str, lang: str | None) -> None:
+def explain(obj: Ctx, ident: str, lang: str | None, profile: str | None = None, as_of: str | None = None) -> None:
     """Explain a rule or a requirement: what is checked, why, sources and examples.
 
     ルールまたは要件の内容・根拠・例を説明します。
@@ -608,8 +612,8 @@ def explain(obj: Ctx, ident: str, lang: str | None) -> None:
 
     from .engine.report.formats.fit import fit_text
 
-    click.echo(fit_text(catalog_views.explain(default_engine(), ident, lang or obj.lang), terminal_width()),
-               nl=False)
+    click.echo(fit_text(catalog_views.explain(default_engine(), ident, lang or obj.lang, profile, as_of),
+                        terminal_width()), nl=False)
 
 
 @main.command()

@@ -239,6 +239,62 @@ def test_xlsx_sheets_filter_and_frozen_header(models):
     assert ja.sheetnames == ["指摘事項", "集計", "出典"]       # no waiver file: no waiver sheet
 
 
+def test_xlsx_dates_links_print_setup_and_area_names(models):
+    import datetime
+
+    from openpyxl import load_workbook
+
+    d = models["uchinada", "ja"]
+    wb = load_workbook(io.BytesIO(render_dict(d, "xlsx")))
+    ws = wb["指摘事項"]
+    head = [c.value for c in ws[1]]
+    col = {h: i + 1 for i, h in enumerate(head)}
+    deadlines = [ws.cell(r, col["期限"]).value for r in range(2, ws.max_row + 1)]
+    dated = [v for v in deadlines if v]
+    assert dated and all(isinstance(v, datetime.datetime) for v in dated)      # date cells, not text
+    assert ws.cell(2, col["期限"]).number_format == "yyyy-mm-dd"
+    links = [ws.cell(r, col["出典"]).hyperlink for r in range(2, ws.max_row + 1)]
+    assert any(h is not None and h.target.startswith("https://") for h in links)
+    areas = {ws.cell(r, col["分野"]).value for r in range(2, ws.max_row + 1)}
+    assert "地方公共団体情報システムの標準化（基幹業務システム20業務）" in areas and "base_systems" not in areas
+    for sheet in wb.worksheets:
+        assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert d["profile"]["name"] in sheet.oddHeader.center.text
+    assert ws.print_title_rows in ("1:1", "$1:$1")
+    summary = [r for r in wb["集計"].iter_rows(values_only=True)]
+    assert any(r[0] == "評価基準日" and isinstance(r[1], datetime.datetime) for r in summary)
+    assert not any(r[0] in ("base_systems", "security") for r in summary)
+
+
+def test_openpyxl_is_a_requirement_and_the_hint_says_how_to_install():
+    import configparser
+
+    from gapcheck.engine.errors import GapcheckError
+    from gapcheck.engine.report.formats import xlsx
+
+    cfg = configparser.ConfigParser()
+    cfg.read(ROOT / "setup.cfg", encoding="utf-8")
+    assert "openpyxl" in cfg["options"]["install_requires"]
+    import builtins
+
+    real = builtins.__import__
+
+    def no_openpyxl(name, *a, **kw):
+        if name.startswith("openpyxl"):
+            raise ImportError(name)
+        return real(name, *a, **kw)
+
+    builtins.__import__ = no_openpyxl
+    try:
+        with pytest.raises(GapcheckError) as e:
+            xlsx._require_openpyxl()
+    finally:
+        builtins.__import__ = real
+    assert "pip install gapcheck" in e.value.render("en") and "pip install ." in e.value.render("en")
+    assert "pip install gapcheck" in e.value.render("ja") and "[xlsx]" not in e.value.render("ja")
+
+
 def test_xlsx_text_is_never_a_formula(models):
     from openpyxl import load_workbook
 

@@ -84,14 +84,42 @@ def prefecture_for(code: str, given: str | None) -> str:
     return pref
 
 
-def schema_ref_for(output: str | None) -> str:
+def _in_environment(path: Path) -> bool:
+    """Whether `path` lies inside an installed Python environment (a virtual environment, the
+    interpreter's prefix, site-packages): a profile must not point there, since the path breaks
+    when the environment is rebuilt, moved or removed, and means nothing on another machine."""
+    import site
+    import sys
+    import sysconfig
+
+    p = path.resolve()
+    roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, sysconfig.get_paths()["purelib"],
+             sysconfig.get_paths()["platlib"]}
+    try:
+        roots |= set(site.getsitepackages()) | {site.getusersitepackages()}
+    except AttributeError:        # a virtualenv's old site module
+        pass
+    if any(part in ("site-packages", "dist-packages") for part in p.parts):
+        return True
+    for r in roots:
+        try:
+            p.relative_to(Path(r).resolve())
+            return True
+        except (ValueError, OSError):
+            continue
+    return False
+
+
+def schema_ref_for(output: str | None) -> str | None:
     """The yaml-language-server schema reference for a profile written to `output`: relative to
-    its folder when the installed schema is reachable that way, else a file URI."""
+    its folder when the schema of this source tree is reachable that way, else a file URI; None
+    when the only schema is the installed package's (inside the Python environment): then the
+    profile says how to write one next to it (gapcheck schema profile -o ...)."""
     from .schema import schema_file
 
     target = schema_file("profile.schema.json")
-    if target is None:
-        return DEFAULT_SCHEMA_REF
+    if target is None or _in_environment(target):
+        return None
     folder = Path(output).resolve().parent if output else Path.cwd()
     try:
         return os.path.relpath(target, folder).replace(os.sep, "/")
@@ -101,7 +129,7 @@ def schema_ref_for(output: str | None) -> str:
 
 def new_profile(cs: CatalogSet, *, name: str, code: str, as_of: _dt.date | str,
                 prefecture: str | None = None, profile_id: str | None = None, name_en: str | None = None,
-                schema_ref: str = DEFAULT_SCHEMA_REF, command: str | None = None) -> str:
+                schema_ref: str | None = DEFAULT_SCHEMA_REF, command: str | None = None) -> str:
     """The text of a new profile (YAML with comments)."""
     if not name or not name.strip():
         raise GapcheckError("--name must not be empty", "--name（団体名）を指定してください")
@@ -128,8 +156,12 @@ def new_profile(cs: CatalogSet, *, name: str, code: str, as_of: _dt.date | str,
     editions = ", ".join(f"{a} {c.edition}" for a, c in cs.catalogs.items())
     status_line = " | ".join(f"{s}" for s in ITEM_STATUSES)
     aliases = "、".join(f"{k}={v}" for k, v in list(STATUS_ALIASES.items())[:6])
+    schema_lines = ([f"# yaml-language-server: $schema={schema_ref}"] if schema_ref else [
+        "# エディタの補完・検査 / editor completion: gapcheck schema profile -o profile.schema.json を実行し、",
+        "#   先頭に次の1行を置く / then put this line first: # yaml-language-server: $schema=profile.schema.json",
+    ])
     L: list[str] = [
-        f"# yaml-language-server: $schema={schema_ref}",
+        *schema_lines,
         f"# gapcheck プロファイル / profile: {name}（{pref}）",
         f"# 作成 / written by: {command}" if command else "# 作成 / written by: gapcheck init",
         f"# カタログ / catalogs: {editions}",
@@ -220,5 +252,5 @@ def new_profile(cs: CatalogSet, *, name: str, code: str, as_of: _dt.date | str,
             L.append(f"      {it.id}:")
             L.append("        status: unknown")
     L.append("")
-    L.insert(4, f"# 要件 / requirements: {total}（{as_of.isoformat()} 時点で評価対象のもの / assessed on that date）")
+    L.insert(3 + len(schema_lines), f"# 要件 / requirements: {total}（{as_of.isoformat()} 時点で評価対象のもの / assessed on that date）")
     return "\n".join(L)
