@@ -166,3 +166,28 @@ def test_filters_on_budget_and_batch(runner, tmp_path):
 def test_bad_filter_value_is_a_usage_error(runner):
     r = runner.invoke(main, ["run", UCHINADA, "--area", "nosuch"])
     assert r.exit_code == 2 and "base_systems" in r.output
+
+
+def test_basis_and_staleness_shown_where_the_status_is():
+    """Once findings carry basis, stale and data_age_days (schema 2.0), every view shows them."""
+    import copy
+
+    from gapcheck.engine import api
+    from gapcheck.engine.report import model
+    from gapcheck.engine.report.formats import render_dict
+
+    d = model.to_dict(api.run(UCHINADA, as_of=AS_OF), "ja")
+    assert "根拠" not in render_dict(d, "table", width=80).split("■", 1)[1].split("\n")[1]   # not yet
+    d = copy.deepcopy(d)
+    for i, f in enumerate(d["findings"]):
+        f.update(basis=("plan", "record", "survey")[i % 3], stale=i % 3 == 0, data_age_days=1706 if i % 3 == 0 else 30)
+    for w in (80, 120, 250):
+        out = render_dict(d, "table", width=w, show_all=True)
+        assert widest(out) <= w and "計画（古い）" in out and "記録" in out
+        assert "（古い）: 根拠のデータが" in out
+    md = render_dict(d, "markdown")
+    assert "| 根拠 |" in md and "計画（古い）、1,706日前のデータ" in md
+    csv = render_dict(d, "csv")
+    assert "根拠" in csv.splitlines()[0] and "計画（古い）、1,706日前のデータ" in csv
+    en = dict(d, lang="en")
+    assert "plan (stale)" in render_dict(en, "table", width=100, show_all=True)

@@ -123,11 +123,26 @@ def list_rules(engine: Engine, fmt: str, lang: str, width: int | None = None) ->
         return _dump(rows)
     h = H[lang]
     cats = engine.catalogs.catalogs
-    return fit_table([[r["id"], area_name(cats, r["catalog"], lang), word(RULE_STATUS_NAMES, r["status"], lang),
-                       _sev(r["severity"], lang), OBLIGATION_NAMES[lang][r["obligation"]], r["title"]]
-                      for r in rows],
-                     [h["rule"], h["area"], h["status"], h["severity"], h["obligation"], h["title"]],
-                     width or terminal_width(), wrap_min={0: 16, 1: 10, 4: 6, 5: 16}) + "\n"
+    W = width or terminal_width()
+    out = []
+    by: dict[str, list] = {}
+    for r in rows:
+        by.setdefault(r["catalog"], []).append(r)
+    for area, rs in by.items():          # one table per area, under the area's name
+        out += [""] if out else []
+        out += wrap_to(f"■ {area_name(cats, area, lang)}（{len(rs)}）" if lang == "ja" else
+                       f"■ {area_name(cats, area, lang)} ({len(rs)})", W)
+        def table(split: bool) -> str:
+            return fit_table([[r["id"].replace(".", ".\n", 1) if split else r["id"],
+                               word(RULE_STATUS_NAMES, r["status"], lang), _sev(r["severity"], lang),
+                               OBLIGATION_NAMES[lang][r["obligation"]], r["title"]] for r in rs],
+                             [h["rule"], h["status"], h["severity"], h["obligation"], h["title"]],
+                             W, wrap_min={0: 20, 3: 6, 4: 16})
+
+        t = table(False)
+        # a rule ID that would be cut inside a word breaks after its area instead
+        out.append(t if all(r["id"] in t for r in rs) else table(True))
+    return "\n".join(out) + "\n"
 
 
 def _where(file: str, line: int | None) -> str:
