@@ -471,9 +471,9 @@ def _run_batch(profiles, as_of, fmt, lang, include_passed, fail_on, due_soon_day
 def budget(obj: Ctx, profile: str, fy: str, as_of: str | None, fmt: str, waivers: str | None,
            lang: str | None, output: str | None, statuses: tuple = (), severities: tuple = (),
            areas: tuple = ()) -> None:
-    """The gaps to fund in one fiscal year (年度), by area and department, carry-overs first.
+    """The work to fund in one fiscal year (年度), by area and department, past-due items first.
 
-    指定した年度の予算要求に向けた対応事項一覧（繰越分を先頭に、分野・担当部門別）。
+    指定した年度の予算要求に向けた対応事項一覧（期限経過分を先頭に、分野・担当部門別）。
     """
     from .engine import api
     from .engine.commands import budget as budget_mod
@@ -485,6 +485,7 @@ def budget(obj: Ctx, profile: str, fy: str, as_of: str | None, fmt: str, waivers
         year = jdate.parse_fy(fy)
     except jdate.DateParseError as e:
         raise GapcheckError(f"--fy: {e.reason_en}: {fy!r}", f"--fy: {e.reason_ja}: {fy!r}") from None
+    _binary_needs_output(fmt, output)
     result = api.run(profile, as_of=as_of, waivers=waivers, langs=(lang,))
     selection = _selection(statuses, severities, areas)
     if selection:          # the findings budgeted: those the filter shows

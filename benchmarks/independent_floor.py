@@ -220,6 +220,7 @@ def load_catalogs() -> dict:
                       refs=cite(it["citation"]), ext_refs=cite(ext.get("citation") or []) if ext else [])
             items[it["id"]] = it
         cats[area] = {"items": c["items"], "profile_facts": sorted(c.get("profile_facts") or {}),
+                      "name": c["name"],
                       "ids": {it["id"] for it in c["items"]},
                       "attr_keys": sorted({k for it in c["items"] for k in it["attrs"]}),
                       "edition": {"edition": c["edition"], "as_of": day(c["as_of"]).isoformat(),
@@ -621,6 +622,7 @@ def evaluate(path: str, cs: dict, rs: dict, as_of: dt.date, lang: str) -> dict:
         "as_of": as_of.isoformat(), "due_soon_days": DUE_SOON,
         "profile": {"id": p["id"], **p["muni"], "path": path, "as_of": p["as_of"].isoformat(), "sha256": p["sha256"]},
         "catalogs": {a: dict(c["edition"]) for a, c in cs["areas"].items()},
+        "area_names": {a: c["name"][lang] for a, c in cs["areas"].items()},
         "rules_version": rs["version"],
         "inputs": [{"kind": "profile", "path": path, "sha256": p["sha256"]}] + cs["inputs"] + rs["inputs"],
         "summary": {"total": len(out), "by_status": {s: sum(x["status"] == s for x in out) for s in STATUSES},

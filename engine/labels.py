@@ -126,15 +126,17 @@ OBLIGATION_WHY = {
 
 DIFF_LABELS = {
     "ja": {"title": "差分", "old": "比較元", "new": "比較先", "new_findings": "新たな指摘", "resolved": "解消した指摘",
-           "changed": "変化した指摘", "unchanged": "変化なし", "none": "差分はありません", "id": "ID", "rule": "ルール",
+           "changed": "その他の変化", "unchanged": "変化なし", "none": "差分はありません", "id": "ID", "rule": "ルール",
            "requirement": "要件", "status": "状態", "severity": "重大度", "deadline": "期限", "change": "変化",
            "notes": "注意", "findings": "指摘", "as_of": "評価基準日",
-           "replaces": "置き換えた指摘（同じ要件）", "still_open_as": "同じ要件の新たな指摘（未解消）"},
+           "replaces": "置き換えた指摘（同じ要件）", "still_open_as": "同じ要件の新たな指摘（未解消）",
+           "worse": "悪化", "better": "改善", "basis": "根拠", "stale": "データが古い"},
     "en": {"title": "Diff", "old": "Old", "new": "New", "new_findings": "New findings", "resolved": "Resolved",
-           "changed": "Changed", "unchanged": "Unchanged", "none": "No differences", "id": "ID", "rule": "Rule",
+           "changed": "Other changes", "unchanged": "Unchanged", "none": "No differences", "id": "ID", "rule": "Rule",
            "requirement": "Requirement", "status": "Status", "severity": "Severity", "deadline": "Deadline",
            "change": "Change", "notes": "Notes", "findings": "findings", "as_of": "evaluated as of",
-           "replaces": "Replaces (same requirement)", "still_open_as": "Requirement still open as"},
+           "replaces": "Replaces (same requirement)", "still_open_as": "Requirement still open as",
+           "worse": "Worse", "better": "Better", "basis": "Basis", "stale": "Stale"},
 }
 
 
@@ -143,6 +145,55 @@ def labels(lang: str) -> dict:
     return {**LABELS[lang], **REPORT_LABELS[lang]}
 
 
+# the municipality attributes duties depend on (engine.vocab.MUNICIPALITY_ATTRIBUTES): what
+# each says when true, when false, and its name when unknown
+ATTRIBUTE_NAMES = {
+    "ja": {"type": ("団体区分", None, None), "welfare_office": ("福祉事務所", "福祉事務所を設置している", "福祉事務所を設置していない"),
+           "nhi_levy": ("国民健康保険の賦課方式（税・料）", None, None),
+           "port": ("港湾管理者", "港湾管理者である", "港湾管理者ではない"),
+           "river": ("河川管理者", "河川管理者である", "河川管理者ではない"),
+           "water": ("水道事業", "水道事業を経営している", "水道事業を経営していない"),
+           "sewerage": ("下水道事業", "下水道事業を経営している", "下水道事業を経営していない"),
+           "building_official": ("建築主事", "建築主事を置いている", "建築主事を置いていない"),
+           "industrial_waste_authority": ("産業廃棄物の許可権限", "産業廃棄物処理業の許可権限を持つ",
+                                          "産業廃棄物処理業の許可権限を持たない"),
+           "health_center": ("保健所", "保健所を設置している", "保健所を設置していない")},
+    "en": {"type": ("type of local government", None, None),
+           "welfare_office": ("welfare office", "runs a welfare office (福祉事務所)", "runs no welfare office (福祉事務所)"),
+           "nhi_levy": ("national health insurance levied as tax or premium", None, None),
+           "port": ("port management", "is a port authority", "is no port authority"),
+           "river": ("river management", "manages rivers", "manages no rivers"),
+           "water": ("water supply", "runs the water supply", "runs no water supply"),
+           "sewerage": ("sewerage", "runs sewerage", "runs no sewerage"),
+           "building_official": ("building official", "has a building official (建築主事)",
+                                 "has no building official (建築主事)"),
+           "industrial_waste_authority": ("industrial waste licensing", "licenses industrial waste businesses",
+                                          "does not license industrial waste businesses"),
+           "health_center": ("health centre", "runs a health centre (保健所)", "runs no health centre (保健所)")},
+}
+NHI_NAMES = {"ja": {"tax": "国民健康保険税", "premium": "国民健康保険料"},
+             "en": {"tax": "levied as a tax (国民健康保険税)", "premium": "levied as a premium (国民健康保険料)"}}
+
+
+def attribute_phrase(attr: str, value, lang: str, with_key: bool = True) -> str:
+    """A municipality attribute in words: "福祉事務所を設置していない (municipality.welfare_office:
+    false)"; for an unknown value, its name and the key to fill in."""
+    name, yes, no = ATTRIBUTE_NAMES[lang][attr]
+    key = f"municipality.{attr}"
+    if value is None:
+        if not with_key:
+            return name
+        return f"{name}（{key}）" if lang == "ja" else f"{name} ({key})"
+    if isinstance(value, bool):
+        text = yes if value else no
+    elif attr == "nhi_levy":
+        text = NHI_NAMES[lang].get(value, str(value))
+    else:
+        text = f"{name}: {value}"
+    shown = "true" if value is True else "false" if value is False else value
+    if not with_key:
+        return text
+    return f"{text}（{key}: {shown}）" if lang == "ja" else f"{text} ({key}: {shown})"
 # what a profile says about a requirement (vocab.ITEM_STATUSES): the words shown for it,
 # inside messages too ("状態: 予定"). A finding's message is rendered by engine.match.evaluate:
 # item_status_label() is what it calls for a {status} placeholder.

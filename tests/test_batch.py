@@ -64,17 +64,26 @@ def test_summary_matrix_and_heat_map(runner, tmp_path):
                              "--summary", str(tmp_path / "map.html"), "--jobs", "1"])
     assert r.exit_code == 0, r.output
     page = (tmp_path / "map.html").read_text(encoding="utf-8")
-    assert "<script" not in page and "http" not in page.replace("http-equiv", "")
+    assert "<script src" not in page and "http" not in page.replace("http-equiv", "").replace(
+        "http://www.w3.org/2000/svg", "")
     for muni in ("内灘町", "白山市", "加賀市", "富里市", "銚田市"):
         assert muni in page
     assert page.index("茨城県") < page.index("千葉県") < page.index("石川県")   # grouped by prefecture code
-    assert 'href="out/uchinada.json#base_systems"' in page
+    # the link opens the municipality's HTML report (written beside its JSON) filtered to the area
+    assert 'href="out/uchinada.html#area=base_systems"' in page
+    assert (tmp_path / "out" / "uchinada.html").is_file() and (tmp_path / "out" / "uchinada.json").is_file()
     assert 'data-worst="overdue"' in page
+    # the evaluation date, the catalog editions, each row's data date; totals per prefecture and nationally
+    assert "2026-11-23" in page and "2024-12-24" in page and ">2022-03-31" in page
+    assert "石川県 計（3団体）" in page and "全国計（5団体）" in page
+    assert '<svg class="chart" id="chart-heat-areas"' in page
+    # an area with no open finding is met: green, never an uncoloured "-"
+    assert "c s-none" not in page and 'data-worst="ok"' in page
     r = runner.invoke(main, ["run", str(PROFILES), "--as-of", AS_OF, "--summary-format", "json", "--jobs", "1"])
     m = json.loads(r.stderr)
     ishikawa = next(p for p in m["prefectures"] if p["code"] == "17")
     uchi = next(x for x in ishikawa["municipalities"] if x["id"] == "uchinada")
-    assert uchi["worst"]["base_systems"] == "overdue" and uchi["areas"]["base_systems"]["unassessed"] == 3
+    assert uchi["worst"]["base_systems"] == "overdue" and uchi["areas"]["base_systems"]["unassessed"] == 5   # 戸籍・附票・印鑑, and 生活保護・児童扶養手当 (福祉事務所 unknown)
 
 
 @pytest.mark.parametrize("folder", ["javascript:alert(document.domain)", "out {x} 100% (a)#b?c"])
@@ -93,16 +102,18 @@ def test_heat_map_has_a_csp_and_only_relative_file_links(runner, tmp_path, folde
     assert "default-src 'none'" in csp and "base-uri 'none'" in csp and "form-action 'none'" in csp
     style = re.search(r"<style>(.*?)</style>", page, re.S).group(1)
     assert f"style-src 'sha256-{base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()}'" in csp
-    assert "script" not in csp and "<script" not in page and " style=" not in page   # inline styles would be blocked
+    script = re.search(r"<script>(.*?)</script>", page, re.S).group(1)        # sorting the rows: by its hash
+    assert f"script-src 'sha256-{base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()}'" in csp
+    assert page.count("<script") == 1 and " style=" not in page   # inline styles would be blocked
     hrefs = re.findall(r'href="([^"]*)"', page)
     assert len(hrefs) == 5 * 6
     for h in hrefs:
-        path, _, area = h.partition("#")
+        path, _, area = h.partition("#area=")
         assert not re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", h) and not h.startswith("/"), h
         assert (tmp_path / unquote(path)).is_file() and area in ("base_systems", "online_procedures",
                                                                    "analog_regulations", "elqr_levies",
                                                                    "security", "dx_plan"), h
-    assert 'class="c s-overdue" data-worst="overdue"' in page
+    assert 'class="c s-overdue dark" data-worst="overdue"' in page
 
 
 def test_heat_map_neutralises_links_given_by_a_library_caller():
@@ -112,9 +123,9 @@ def test_heat_map_neutralises_links_given_by_a_library_caller():
     o = batch.Outcome("p.yaml", True, profile_id="uchinada", name="内灘町", code="173657", prefecture="石川県",
                       counts={"dx_plan": {"gap": 1}})
     m = batch.Matrix(["dx_plan"], [o], [])
-    for link, want in [("javascript:alert(1)//{id}.json", 'href="javascript%3Aalert%281%29//uchinada.json#dx_plan"'),
-                       ("//evil.invalid/{id}", 'href=".///evil.invalid/uchinada#dx_plan"'),
-                       ("JaVaScRiPt:{id}", 'href="JaVaScRiPt%3Auchinada#dx_plan"')]:
+    for link, want in [("javascript:alert(1)//{id}.json", 'href="javascript%3Aalert%281%29//uchinada.json#area=dx_plan"'),
+                       ("//evil.invalid/{id}", 'href=".///evil.invalid/uchinada#area=dx_plan"'),
+                       ("JaVaScRiPt:{id}", 'href="JaVaScRiPt%3Auchinada#area=dx_plan"')]:
         page = rollup.render_html(m, "en", link)
         assert want in page, page
 

@@ -410,7 +410,7 @@ def test_json_names_every_input_with_its_hash(models):
     for i in d["inputs"]:
         path = ROOT / i["path"] if not i["path"].startswith("/") else i["path"]
         assert hashlib.sha256(open(path, "rb").read()).hexdigest() == i["sha256"], i
-    assert d["schema_version"] == "1.1" and d["rules_version"] and all(c["edition"] for c in d["catalogs"].values())
+    assert d["schema_version"] == "2.0" and d["rules_version"] and all(c["edition"] for c in d["catalogs"].values())
     assert models["kaga", "en"]["waivers"] is None
 
 

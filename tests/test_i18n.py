@@ -143,8 +143,6 @@ def test_no_untranslated_word_in_the_japanese_html(runner):
     assert leaks(text) == []
 
 
-@pytest.mark.xfail(reason="item statuses inside messages need engine.labels.item_status_label in "
-                          "engine.match.evaluate._format (the lead's file)", strict=False)
 def test_item_statuses_inside_messages_are_translated(runner):
     r = runner.invoke(main, ["run", UCHINADA, "--as-of", AS_OF, "--format", "csv"])
     assert "状態: planned" not in r.output and "状態: in_progress" not in r.output

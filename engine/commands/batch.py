@@ -48,6 +48,13 @@ class Outcome:
     # written: the batch stops, exit 2)
     fault: str = ""
     staged: str | None = None      # with out_dir: the output, written by the worker, not yet in place
+    # with an HTML summary: the HTML report written beside the output in another format
+    # (the heat map links to it), as (temporary file, its name in out_dir)
+    staged_extra: list[tuple[str, str]] = field(default_factory=list)
+    as_of: str = ""                # the evaluation date (ISO)
+    data_as_of: str = ""           # the date the profile describes (ISO)
+    basis: str | None = None       # what the profile's facts rest on (profile_version 2), if it says
+    stale: bool = False            # the profile is older than the freshness window
 
 
 # ----------------------------------------------------------------------------- workers
@@ -146,20 +153,39 @@ def _run_one_inner(path: str) -> Outcome:
         p = result.profile.profile
         summary = report.summary(result.findings)
         staged = None
+        extra: list[tuple[str, str]] = []
         if opts.get("out_dir"):
             # written here, in parallel; the main process moves it into place (or discards it)
-            from ..report.output import stage
+            from ..report.output import discard, stage
 
             try:
                 staged = stage(Path(opts["out_dir"]) / f"{p.id}{opts['ext']}", text, tag=opts["tag"],
                                sync=False)
+                if opts.get("also_html"):
+                    from ..api import render as render_fmt
+
+                    name = f"{p.id}.html"
+                    extra.append((stage(Path(opts["out_dir"]) / name, render_fmt(result, "html", opts["lang"]),
+                                        tag=opts["tag"], sync=False), name))
             except GapcheckError as e:      # a full disk, a folder gone: not this profile's fault
+                discard(staged)
+                for tmp, _ in extra:
+                    discard(tmp)
                 return Outcome(path, False, error={"ja": e.render("ja"), "en": e.render("en")},
                                fault="output")
             text = ""
+        from ..vocab import MAX_AGE_DAYS
+
+        max_age = getattr(result, "max_age_days", None) or MAX_AGE_DAYS
+        stale = getattr(result, "stale", None)
+        if stale is None:
+            stale = (result.as_of - p.as_of).days > max_age
+        basis = getattr(p, "basis", None)
         return Outcome(path, True, text, p.id, p.municipality.name, p.municipality.code,
                        p.municipality.prefecture, summary["by_area"], summary["by_severity"],
-                       staged=staged)
+                       staged=staged, staged_extra=extra, as_of=result.as_of.isoformat(),
+                       data_as_of=p.as_of.isoformat(), basis=basis if isinstance(basis, str) else None,
+                       stale=bool(stale))
     except GapcheckError as e:
         return Outcome(path, False, error={"ja": e.render("ja"), "en": e.render("en")}, fault="input")
     except EngineError as e:
@@ -178,7 +204,7 @@ def _run_one_inner(path: str) -> Outcome:
 def run_many(paths: list[str], *, as_of: _dt.date, lang: str, render: Callable, jobs: int = 1,
              include_passed: bool = False, due_soon_days: int = DUE_SOON_DAYS, waivers=None,
              catalogs_dir=None, rules_dir=None, out_dir: str | os.PathLike | None = None,
-             ext: str = ".json", engine=None) -> Iterator[Outcome]:
+             ext: str = ".json", engine=None, also_html: bool = False) -> Iterator[Outcome]:
     """Evaluate every profile and yield its Outcome, in the order of `paths`.
 
     `render(result, lang) -> str | bytes` turns one Result into its output; it runs in the
@@ -189,12 +215,14 @@ def run_many(paths: list[str], *, as_of: _dt.date, lang: str, render: Callable, 
     the text: the caller syncs (engine.report.output.sync_all) and moves them into place with
     engine.report.output.commit, or discards them. Writing in the workers keeps the main process from
     becoming the bottleneck (it would otherwise receive and write every output itself). If the
-    caller stops early, `discard_staged(out_dir)` removes what is left.
+    caller stops early, `discard_staged(out_dir)` removes what is left. With `also_html` (and
+    `out_dir`), each profile's HTML report is staged as well (`<id>.html`, in staged_extra).
     """
     options = {"as_of": as_of, "lang": lang, "render": render, "include_passed": include_passed,
                "due_soon_days": due_soon_days, "waivers": waivers,
                "catalogs_dir": catalogs_dir, "rules_dir": rules_dir,
-               "out_dir": str(out_dir) if out_dir else None, "ext": ext, "tag": stage_tag()}
+               "out_dir": str(out_dir) if out_dir else None, "ext": ext, "tag": stage_tag(),
+               "also_html": bool(also_html and out_dir and ext != ".html")}
     jobs = max(1, min(jobs, len(paths) or 1))
     _worker_state["given"] = engine        # inherited by forked workers
     if jobs == 1:
@@ -274,11 +302,14 @@ def worst(counts: dict[str, int]) -> str | None:
 
 @dataclass
 class Matrix:
-    """municipality × area counts, grouped by prefecture (from the 団体コード)."""
+    """municipality × area counts, grouped by prefecture (from the 団体コード); with the
+    catalogs' names of the areas (in the batch's language) and editions."""
 
     areas: list[str]
     rows: list[Outcome]
     failed: list[Outcome]
+    area_names: dict[str, str] = field(default_factory=dict)
+    editions: dict[str, dict] = field(default_factory=dict)
 
     def by_prefecture(self) -> list[tuple[str, str, list[Outcome]]]:
         groups: dict[tuple[str, str], list[Outcome]] = {}
@@ -309,6 +340,9 @@ def _skip(o: Outcome, ja: str, en: str) -> None:
     from ..report.output import discard
 
     discard(o.staged)
+    for tmp, _ in o.staged_extra:
+        discard(tmp)
+    o.staged_extra = []
     o.ok, o.fault = False, "input"
     where = printable(o.path)
     o.error = {"ja": f"{where}: {ja}（スキップ）", "en": f"{where}: {en} (skipped)"}
@@ -392,8 +426,13 @@ def _batch(inputs, *, as_of, lang, fmt, include_passed, due_soon_days, jobs, out
         raise GapcheckError(f"a batch writes --format {per_fmt} only into --output-dir (stdout gets JSON Lines)",
                             f"複数件の --format {per_fmt} 出力には --output-dir が必要です（標準出力は JSON Lines）")
     ext = EXTENSIONS.get(per_fmt, "." + per_fmt)
+    sfmt = summary_format or SUMMARY_SUFFIXES.get(Path(summary).suffix.lower() if summary else "", "table")
+    # an HTML summary (the heat map) links to each municipality's HTML report: written as well
+    also_html = bool(out_dir) and sfmt == "html" and ext != ".html"
     if out_dir and summary:
         _check_summary_name(Path(summary), out_dir, ext)
+        if also_html:
+            _check_summary_name(Path(summary), out_dir, ".html")
     if out_dir:
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
@@ -404,7 +443,8 @@ def _batch(inputs, *, as_of, lang, fmt, include_passed, due_soon_days, jobs, out
     input_ids = identities([*inputs_of(*paths), *engine.input_paths])    # no output may replace one
     outcomes = run_many(paths, as_of=as_of, lang=lang, render=Renderer(per_fmt, selection),
                         jobs=jobs or os.cpu_count() or 1, include_passed=include_passed,
-                        due_soon_days=due_soon_days, out_dir=out_dir, ext=ext, engine=engine)
+                        due_soon_days=due_soon_days, out_dir=out_dir, ext=ext, engine=engine,
+                        also_html=also_html)
     ok_rows: list[Outcome] = []
     failed: list[Outcome] = []
     seen_ids: dict[str, str] = {}
@@ -417,9 +457,11 @@ def _batch(inputs, *, as_of, lang, fmt, include_passed, due_soon_days, jobs, out
                 other = printable(seen_ids[o.profile_id])
                 _skip(o, f"id '{o.profile_id}' は {other} と重複しています",
                       f"id '{o.profile_id}' is also used by {other}")
-            elif target is not None and target.is_dir():
+            elif target is not None and any(t.is_dir() for t in
+                                            [target] + [out_dir / n for _, n in o.staged_extra]):
                 # that one output cannot be written: skipped like an invalid profile, the rest go on
-                there = printable(str(target))
+                there = printable(str(next(t for t in [target] + [out_dir / n for _, n in o.staged_extra]
+                                           if t.is_dir())))
                 _skip(o, f"出力先 {there} がフォルダのため書き出せません。フォルダを移動するか削除してください",
                       f"its output {there} is a folder, so it cannot be written; move or remove the folder")
             if on_outcome:
@@ -433,6 +475,8 @@ def _batch(inputs, *, as_of, lang, fmt, include_passed, due_soon_days, jobs, out
             ok_rows.append(o)
             if out_dir:
                 staged.append((o.staged, target))
+                staged.extend((tmp, out_dir / name) for tmp, name in o.staged_extra)
+                o.staged_extra = []
                 if len(staged) >= COMMIT_EVERY:
                     commit_all(staged, input_ids)
             elif emit:
@@ -446,9 +490,10 @@ def _batch(inputs, *, as_of, lang, fmt, include_passed, due_soon_days, jobs, out
             if out_dir:
                 with interrupts.deferred():   # a signal now waits until this is done
                     discard_staged(out_dir)   # after an interruption: no temporary files left behind
-    matrix = Matrix(list(engine.catalogs.catalogs), ok_rows, failed)
-    sfmt = summary_format or SUMMARY_SUFFIXES.get(Path(summary).suffix.lower() if summary else "", "table")
-    link = _relative_link(out_dir, Path(summary) if summary else None, ext) if out_dir and sfmt == "html" else None
+    names = {a: getattr(c.name, lang, None) or a for a, c in engine.catalogs.catalogs.items()}
+    matrix = Matrix(list(engine.catalogs.catalogs), ok_rows, failed, names, dict(engine.ruleset.editions))
+    link = (_relative_link(out_dir, Path(summary) if summary else None, ".html")
+            if out_dir and sfmt == "html" else None)
     text = rollup.render_html(matrix, lang, link) if sfmt == "html" else rollup.RENDERERS[sfmt](matrix, lang)
     if summary:
         write_atomic(summary, text, input_ids)

@@ -124,25 +124,48 @@ def list_rules(engine: Engine, fmt: str, lang: str, width: int | None = None) ->
     h = H[lang]
     cats = engine.catalogs.catalogs
     W = width or terminal_width()
+    every = "要件による" if lang == "ja" else "the requirement's"
     out = []
     by: dict[str, list] = {}
     for r in rows:
         by.setdefault(r["catalog"], []).append(r)
     for area, rs in by.items():          # one table per area, under the area's name
+        name = area_name(cats, area, lang) if area != "*" else ("全分野" if lang == "ja" else "every area")
         out += [""] if out else []
-        out += wrap_to(f"■ {area_name(cats, area, lang)}（{len(rs)}）" if lang == "ja" else
-                       f"■ {area_name(cats, area, lang)} ({len(rs)})", W)
+        out += wrap_to(f"■ {name}（{len(rs)}）" if lang == "ja" else f"■ {name} ({len(rs)})", W)
+
         def table(split: bool) -> str:
             return fit_table([[r["id"].replace(".", ".\n", 1) if split else r["id"],
-                               word(RULE_STATUS_NAMES, r["status"], lang), _sev(r["severity"], lang),
-                               OBLIGATION_NAMES[lang][r["obligation"]], r["title"]] for r in rs],
+                               word(RULE_STATUS_NAMES, r["status"], lang), _sev_word(r["severity"], lang),
+                               OBLIGATION_NAMES[lang].get(r["obligation"], every), r["title"]] for r in rs],
                              [h["rule"], h["status"], h["severity"], h["obligation"], h["title"]],
-                             W, wrap_min={0: 20, 3: 6, 4: 16})
+                             W, wrap_min={0: 20, 2: 6, 3: 6, 4: 16})
 
         t = table(False)
         # a rule ID that would be cut inside a word breaks after its area instead
         out.append(t if all(r["id"] in t for r in rs) else table(True))
     return "\n".join(out) + "\n"
+
+
+def _sev_word(sev: str, lang: str) -> str:
+    if sev == "by_obligation":
+        return "義務の種類による" if lang == "ja" else "by obligation"
+    return _sev(sev, lang)
+
+
+def _severity_line(r, lang: str) -> str:
+    """The severity, and for by_obligation the table's values for the rule's obligations."""
+    from ..vocab import SEVERITY_BY_OBLIGATION
+
+    if r.severity != "by_obligation":
+        return _sev_word(r.severity, lang)
+    status = "overdue" if r.status == "by_deadline" else r.status
+    table = SEVERITY_BY_OBLIGATION[status]
+    obs = [r.obligation] if r.obligation else list(table)
+    if r.obligation:
+        return _sev_word(table[r.obligation], lang) + (" （義務の種類による）" if lang == "ja" else " (by obligation)")
+    parts = ", ".join(f"{OBLIGATION_NAMES[lang][o]} {_sev_word(table[o], lang)}" for o in obs)
+    return _sev_word("by_obligation", lang) + f" ({parts})"
 
 
 def _where(file: str, line: int | None) -> str:
@@ -243,17 +266,23 @@ def explain(engine: Engine, ident: str, lang: str, profile: str | None = None, a
     for r in engine.rules.rules:
         if r.id == ident:
             file, line = rule_line(engine.rules, r)
-            cat = cs.catalogs[r.catalog]
-            reqs = [r.requirement] if r.requirement else [i.id for i in cat.items]
-            sev = _sev(r.severity, lang)
+            cat = cs.catalogs.get(r.catalog)
+            if cat is None:            # a common rule (catalog "*"): every area
+                reqs = list(cs.items)
+                where = ("  分野: 全分野（共通ルール）" if ja else "  catalog: every area (a common rule)")
+            else:
+                reqs = [r.requirement] if r.requirement else [i.id for i in cat.items]
+                where = (f"  分野: {cat.name.ja}（分野ID {r.catalog}）、版 {cat.edition}" if ja else
+                         f"  catalog: {r.catalog} ({cat.name.get(lang)}), edition {cat.edition}")
+            sev = _severity_line(r, lang)
+            every = "要件による" if ja else "the requirement's"
             out = [f"{r.id}: {r.title.get(lang)}",
                    f"  {'定義' if ja else 'defined in'}: {_where(file, line)}",
-                   (f"  分野: {cat.name.ja}（分野ID {r.catalog}）、版 {cat.edition}" if ja else
-                    f"  catalog: {r.catalog} ({cat.name.get(lang)}), edition {cat.edition}"),
+                   where,
                    f"  {'判定する状態' if ja else 'finding status'}: {word(RULE_STATUS_NAMES, r.status, lang)}   "
                    f"{'重大度' if ja else 'severity'}: {sev}   "
-                   f"{'義務の種類' if ja else 'obligation'}: {OBLIGATION_NAMES[lang][r.obligation]}",
-                   f"  {'重大度の理由' if ja else 'why this severity'}: {OBLIGATION_WHY[lang][r.obligation]}",
+                   f"{'義務の種類' if ja else 'obligation'}: {OBLIGATION_NAMES[lang].get(r.obligation, every)}",
+                   f"  {'重大度の理由' if ja else 'why this severity'}: {OBLIGATION_WHY[lang].get(r.obligation, every)}",
                    ("  判定条件（" + ("要件ごと" if r.fact == "requirement" else "団体ごと")
                     + "。すべて満たすとき指摘）:") if ja else
                    ("  what it checks (" + ("per requirement" if r.fact == "requirement" else "per profile")
@@ -312,10 +341,11 @@ def explain(engine: Engine, ident: str, lang: str, profile: str | None = None, a
                        + (f" <{c['url']}>" if c["url"] else ""))
         if it.note:
             out.append(f"  {'注記' if ja else 'note'}: {it.note}")
-        rules = [r for r in engine.rules.rules if r.catalog == cat.area and (r.requirement in (None, it.id))]
+        rules = [r for r in engine.rules.rules
+                 if r.catalog in (cat.area, "*") and (r.requirement in (None, it.id))]
         out.append(f"  {'判定するルール' if ja else 'rules that assess it'}:")
         for r in rules:
-            out.append(f"    {r.id} ({word(RULE_STATUS_NAMES, r.status, lang)}, {_sev(r.severity, lang)}): "
+            out.append(f"    {r.id} ({word(RULE_STATUS_NAMES, r.status, lang)}, {_sev_word(r.severity, lang)}): "
                        f"{r.title.get(lang)}")
         out.append("  " + ("詳しくは: gapcheck explain ルールID" if ja else "more: gapcheck explain RULE_ID"))
         return "\n".join(out) + "\n"

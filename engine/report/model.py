@@ -10,7 +10,8 @@ from ..match.result import Finding, Result
 from ..labels import LABELS  # noqa: F401  (report.LABELS: the labels every format uses)
 from ..load.models import FINDING_STATUSES, SEVERITIES
 
-SCHEMA_VERSION = "1.1"   # 1.1: inputs (sha256 of every input file) and waivers
+SCHEMA_VERSION = "2.0"   # 1.1: inputs and waivers; 2.0: one finding per requirement, basis and age
+# (docs/OUTPUTS.md "Schema 2.0")
 
 
 def summary(findings: list[Finding]) -> dict[str, Any]:
@@ -59,7 +60,28 @@ def finding_dict(f: Finding, lang: str) -> dict[str, Any]:
         "evidence": f.evidence,
         "references": f.references,
         "waiver": f.waiver,
+        "basis": f.basis,
+        "evidence_date": f.evidence_date.isoformat() if f.evidence_date else None,
+        "data_age_days": f.data_age_days,
+        "stale": f.stale,
+        "in_plan": f.in_plan,
+        "planned": f.planned,
+        "planned_after_deadline": f.planned_after_deadline,
+        "applicability": None if f.applicability is None else {
+            "applies": f.applicability["applies"], "requires": f.applicability["requires"],
+            "missing": f.applicability["missing"], "reason": f.applicability["reason"].get(lang)},
+        "also_matched": f.also_matched,
+        "legacy_ids": f.legacy_ids,
     }
+
+
+def area_names(result: Result, lang: str) -> dict[str, str]:
+    """area -> the catalog's name of it in `lang` (the area ID where a catalog has none)."""
+    out = {}
+    for a, cat in result.ruleset.catalogs.catalogs.items():
+        name = getattr(cat, "name", None)
+        out[a] = (name.get(lang) if isinstance(name, dict) else getattr(name, lang, None)) or a
+    return out
 
 
 def inputs(result: Result) -> list[dict[str, Any]]:
@@ -105,13 +127,19 @@ def to_dict(result: Result, lang: str = "ja", selection: dict | None = None) -> 
         "lang": lang,
         "as_of": result.as_of.isoformat(),
         "due_soon_days": result.due_soon_days,
+        "max_age_days": result.max_age_days,
         "profile": {
             "id": p.id, "name": p.municipality.name, "name_en": p.municipality.name_en,
             "code": p.municipality.code, "prefecture": p.municipality.prefecture,
             "path": lp.path, "as_of": p.as_of.isoformat(), "sha256": lp.document.sha256,
+            "profile_version": p.profile_version, "basis": p.default_basis,
+            "data_age_days": (result.as_of - p.as_of).days,
+            "stale": (result.as_of - p.as_of).days > result.max_age_days,
         },
         "catalogs": {a: {**e, "name": {"ja": names[a].ja, "en": names[a].en}} if a in names else dict(e)
                      for a, e in result.ruleset.editions.items()},
+        # each area's name as its catalog gives it, in the report's language (headings, HTML)
+        "area_names": area_names(result, lang),
         "rules_version": result.rules_version,
         "inputs": inputs(result),
         "summary": summary(findings),
