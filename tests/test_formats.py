@@ -116,7 +116,8 @@ class FindingsHTML(HTMLParser):
         if tag == "table":
             self.in_findings = False
         if self.in_findings and tag == "td" and self.cell == 2 and self.rows:
-            self.rows[-1][2] = "".join(self.texts).strip().rstrip(" *")
+            # the status badge comes first; the basis (and its age) may follow it in the cell
+            self.rows[-1][2] = (self.texts[0] if self.texts else "").strip().rstrip(" *")
 
     def handle_data(self, data):
         if self.in_findings:
