@@ -731,6 +731,28 @@ def schema_cmd(obj: Ctx, kind: str, output: str | None) -> None:
          inputs_of())
 
 
+@main.command("migrate", epilog=EXIT_CODES_HELP)
+@click.argument("profile", type=click.Path(dir_okay=False))
+@click.option("--output", "-o", type=click.Path(dir_okay=False), required=True,
+              help="Write the version 2 profile to this file (required; the input is never changed).")
+@click.option("--lang", type=LANGS, default=None, help="ja or en (default ja).")
+@click.pass_obj
+@guarded
+def migrate_cmd(obj: Ctx, profile: str, output: str, lang: str | None) -> None:
+    """Rewrite a version 1 profile as version 2, with every default made explicit, comments kept.
+
+    バージョン1のプロファイルを、既定値をすべて明示したバージョン2に書き換えます（コメントは保持）。
+    """
+    from .engine.api import inputs_of
+    from .engine.commands import migrate
+
+    lang = lang or obj.lang
+    text, notes = migrate.migrate_text(profile)
+    emit(text, output, inputs_of(profile))
+    for n in notes:
+        click.echo(("明示した既定値: " if lang == "ja" else "made explicit: ") + n[lang], err=True)
+
+
 IMPORT_EXIT_HELP = """\b
 Exit codes / 終了コード:
   0  every file was read and its profile written / すべて読み込み済み

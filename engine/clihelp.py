@@ -70,6 +70,10 @@ COMMAND_HELP = {
         "en": "Write a new profile listing every current requirement as unknown, ready to fill in.",
         "ja": "現行の全要件を status: unknown で並べた新しいプロファイルを作成します。",
     },
+    "migrate_cmd": {
+        "en": "Rewrite a version 1 profile as version 2, with every default made explicit, comments kept.",
+        "ja": "バージョン1のプロファイルを、既定値をすべて明示したバージョン2に書き換えます（コメントは保持）。",
+    },
     "workbook_cmd": {
         "en": "Write a survey workbook (調査票, .xlsx) to fill in: from a profile, empty (--new), or one per "
               "code (--codes). Read it back with gapcheck import.",

@@ -209,9 +209,9 @@ class Fact:
                 return
             seen.add(path)
             pos = positions.get(path)
-            present = pos is not None
-            value = (written if use_written else _raw(raw, path)) if present else None
-            out.append({"path": dotted(path), "value": value, "line": pos[0] if present else None,
+            value = (written if use_written else _raw(raw, path)) if pos is not None else None
+            present = pos is not None and value is not None      # `key: null` says nothing
+            out.append({"path": dotted(path), "value": value, "line": pos[0] if pos is not None else None,
                         "present": present, "basis": basis if present else "none",
                         "date": date.isoformat() if present and date else None})
 
