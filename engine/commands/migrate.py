@@ -42,6 +42,18 @@ ATTRIBUTE_COMMENTS = {
 ORDER = tuple(ATTRIBUTE_COMMENTS)
 
 
+def type_from_name(name: str, code: str) -> str | None:
+    """町 or 村 from the name, 特別区 for a 区 of 東京都 (code 131xx); a 市 may be 政令市 or 中核市,
+    so None (to fill in)."""
+    if name.endswith("町"):
+        return "町"
+    if name.endswith("村"):
+        return "村"
+    if name.endswith("区") and code.startswith("131"):
+        return "特別区"
+    return None
+
+
 def _yaml():
     try:
         from ruamel.yaml import YAML
@@ -103,14 +115,10 @@ def migrate_text(path: str) -> tuple[str, list[dict[str, str]]]:
              f"nhi_levy: {values['nhi_levy']}（areas.elqr_levies.facts.nhi_levied_as から移動）")
     name = str(muni.get("name", ""))
     if "type" not in muni:
-        if name.endswith("町"):
-            values["type"] = "町"
-        elif name.endswith("村"):
-            values["type"] = "村"
-        elif name.endswith("区") and str(muni.get("code", "")).startswith("131"):
-            values["type"] = "特別区"
-        if "type" in values:
-            note(f"type: {values['type']} (from the name {name})", f"type: {values['type']}（名称 {name} から）")
+        t = type_from_name(name, str(muni.get("code", "")))
+        if t:
+            values["type"] = t
+            note(f"type: {t} (from the name {name})", f"type: {t}（名称 {name} から）")
     for key in ORDER:
         if key in muni:
             continue
