@@ -36,7 +36,8 @@ def unverified(d):
     and nothing later says; or a designated system has no planned completion date."""
     return (bool(d["due_passed"]) and d["status"] in ("planned", "in_progress")
             and d["recorded_after_deadline"] is False and d["planned_after_deadline"] is not True) or \
-        (d["extended"] is True and d["designated_date_set"] is False and d["status"] in OPEN)
+        (d["extended"] is True and d["designated_date_set"] is False and d["status"] in OPEN) or \
+        (not d["has_deadline"] and d["status"] in ("planned", "in_progress") and d["planned_passed_since"] is True)
 
 
 def due_soon(d):
@@ -115,6 +116,7 @@ def facts_for(plan):
                  planned_set=planned is not None,
                  planned_after_deadline=None if planned is None or not static["has_deadline"] else planned == "late",
                  planned_past=None if planned is None else due,
+                 planned_passed_since=None if planned is None else (due and not recorded),
                  recorded_after_deadline=recorded if has_due_line else None,
                  applies=applies, conditional=conditional, in_plan=in_plan,
                  plan_scope_set=in_plan is not None,
