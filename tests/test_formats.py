@@ -425,8 +425,12 @@ def test_outputs_doc_and_ci():
         assert words in doc, words
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     test_cmd = "pip install '.[test]' && python -m pytest tests"
-    assert "apt-get install -y -qq chromium" in ci and ci.index("chromium") < ci.index(test_cmd)
-    assert 'browser test will skip"' in ci     # a failed install does not fail CI
+    assert 'apt-get install -y -qq "${need[@]}"' in ci and ci.index("chromium") < ci.index(test_cmd)
+    for pkg in ("need+=(chromium)", "need+=(fonts-noto-cjk)", "need+=(poppler-utils)"):
+        assert pkg in ci, pkg
+    # the browser tests must run in CI: a failed install fails it, and they may not skip
+    assert "could not install" in ci and "exit 1" in ci
+    assert ci.index("export GAPCHECK_REQUIRE_BROWSER=1") < ci.index(test_cmd)
 
 
 def test_no_findings_renders_in_every_format(models):
