@@ -18,25 +18,211 @@ from .engine import __version__, interrupts, vocab
 from .engine.errors import (EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, EngineError, EngineUnavailable,
                            GapcheckError)
 
-_EXIT_CODES = """\b
-Exit codes / 終了コード:
-  0  completed / 正常終了
-  1  --fail-on threshold reached / --fail-on の重大度以上の指摘あり
-  2  bad input or usage / 入力・使い方の誤り
-  3  internal error (a bug, or the rule engine failed) / 内部エラー（不具合・ルールエンジンの障害）
-"""
-_EXIT_SIGNALS = """\
-  130  interrupted (SIGINT, Ctrl-C); no temporary file left / 中断（一時ファイルは残りません）
-  143  stopped by SIGTERM; no temporary file left / SIGTERM で停止（一時ファイルは残りません）
-"""
-EXIT_CODES_HELP = _EXIT_CODES + _EXIT_SIGNALS
-RUN_EXIT_CODES_HELP = _EXIT_CODES + """\
-  4  batch: some profiles were invalid and skipped; the others ran / 一部のプロファイルが無効
-     (3 instead when the rule engine failed on a profile / エンジン障害があれば 3)
-""" + _EXIT_SIGNALS
+from .engine import clihelp
+
+# the exit codes each command's --help lists (engine.clihelp.EXIT_CODES)
+EXITS = {
+    "main": ("0", "1", "2", "3", "4", "130", "143"),
+    "run": ("0", "1", "2", "3", "4", "130", "143"),
+    "budget": ("0", "2", "3", "130", "143"),
+    "verify": ("0", "2r", "3", "130", "143"),
+    "diff": ("0", "1d", "2", "3", "130", "143"),
+    "validate_cmd": ("0", "2v", "3", "130", "143"),
+    "init_cmd": ("0", "2", "3", "130", "143"),
+    "schema_cmd": ("0", "2", "3", "130", "143"),
+    "explain": ("0", "2", "3"),
+    "catalogs_list": ("0", "2", "3"), "catalogs_show": ("0", "2", "3"), "rules_list": ("0", "2", "3"),
+}
+EXIT_CODES_HELP = clihelp.exit_help("en", EXITS["main"])       # the README's table
+
+# ------------------------------------------------------------------- the chosen language
+
+_argv: list[str] = []      # the arguments of this invocation (GapcheckGroup.main)
+
+
+def help_lang() -> str:
+    """The language of help and usage errors: the last --lang on the command line, else
+    $GAPCHECK_LANG, else ja (read before click has parsed anything)."""
+    found = None
+    for i, a in enumerate(_argv):
+        if a == "--":
+            break
+        if a == "--lang" and i + 1 < len(_argv):
+            found = _argv[i + 1]
+        elif a.startswith("--lang="):
+            found = a.split("=", 1)[1]
+    return found if found in vocab.LANGS else _default_lang()
+
+
+def _gettext(message: str) -> str:
+    return clihelp.CLICK_JA.get(message, message) if help_lang() == "ja" else message
+
+
+def _ngettext(singular: str, plural: str, n: int) -> str:
+    return _gettext(singular if n == 1 else plural)
+
+
+def _wrap_text(text: str, width: int = 78, initial_indent: str = "", subsequent_indent: str = "",
+               preserve_paragraphs: bool = False) -> str:
+    """click's wrap_text by display width (a full-width character counts 2) with Japanese
+    line breaking; a raw paragraph (\\b) keeps its lines, each wrapped under its own indent."""
+    from .engine.report.formats.fit import wrap_to
+
+    def fill(par: str, first: str, rest: str) -> list[str]:
+        lines = wrap_to(" ".join(par.split()), max(width - max(len(first), len(rest)), 10))
+        return [(first if i == 0 else rest) + ln for i, ln in enumerate(lines)]
+
+    text = text.expandtabs()
+    if not preserve_paragraphs:
+        return "\n".join(fill(text, initial_indent, subsequent_indent))
+    out: list[str] = []
+    pars = [p for p in text.split("\n\n")]
+    for par in pars:
+        lines = par.split("\n")
+        if lines and lines[0].strip() == "\b":
+            block = []
+            for ln in lines[1:]:          # "  4  text": continuation lines under the text
+                lead = len(ln) - len(ln.lstrip(" "))
+                body = ln.strip()
+                m = lead + (len(body.split("  ")[0]) + 2 if "  " in body else 2)
+                for i, x in enumerate(wrap_to(body, max(width - len(initial_indent) - m, 10))):
+                    block.append(initial_indent + " " * (lead if i == 0 else m) + x)
+            out.append("\n".join(block))
+        else:
+            lead = " " * (len(par) - len(par.lstrip(" ")))
+            out.append("\n".join(fill(par, initial_indent + lead, subsequent_indent + lead)))
+    return "\n\n".join(out)
+
+
+def _install_click_language() -> None:
+    """click's own messages and help layout in the chosen language and by display width."""
+    import importlib
+
+    for name in ("core", "exceptions", "formatting", "parser", "types", "decorators", "termui", "utils"):
+        try:
+            mod = importlib.import_module(f"click.{name}")
+        except ImportError:
+            continue
+        if hasattr(mod, "_"):
+            mod._ = _gettext
+        if hasattr(mod, "ngettext"):
+            mod.ngettext = _ngettext
+        if hasattr(mod, "wrap_text"):
+            mod.wrap_text = _wrap_text
+
+
+class _I18n:
+    """A command whose help (its text, its options', its exit codes) is in the chosen language."""
+
+    def _key(self) -> str:
+        return self.callback.__name__ if self.callback else self.name
+
+    def _text(self, lang: str) -> str | None:
+        t = clihelp.COMMAND_HELP.get(self._key())
+        return t[lang] if t else self.help
+
+    def format_help(self, ctx, formatter):
+        lang = help_lang()
+        saved = [(p, p.help) for p in self.get_params(ctx) if isinstance(p, click.Option)]
+        keep = self.help, self.epilog
+        try:
+            if lang == "ja":
+                for p, h in saved:
+                    p.help = clihelp.OPTION_HELP_JA.get(h, h) if h else h
+            self.help = self._text(lang)
+            if self._key() in EXITS:
+                self.epilog = clihelp.exit_help(lang, EXITS[self._key()])
+            super().format_help(ctx, formatter)
+        finally:
+            for p, h in saved:
+                p.help = h
+            self.help, self.epilog = keep
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        text = (self._text(help_lang()) or "").split("\n\n")[0]
+        depth = 0
+        for i, ch in enumerate(text):          # the first sentence (not a stop inside brackets)
+            depth += ch in "（(「" and 1 or ch in "）)」" and -1 or 0
+            if depth == 0 and (ch == "。" or ch == "." and text[i + 1:i + 2] in (" ", "")):
+                return text[:i]
+        return text
+
+
+class GapcheckCommand(_I18n, click.Command):
+    pass
+
+
+class GapcheckGroup(_I18n, click.Group):
+    command_class = GapcheckCommand
+    group_class = type          # subgroups are GapcheckGroups
+
+    def main(self, args=None, *a, **kw):
+        global _argv
+        _argv = list(sys.argv[1:] if args is None else args)
+        _install_click_language()
+        return super().main(args, *a, **kw)
+
 
 LANGS = click.Choice(vocab.LANGS)
 SEVERITY_CHOICE = click.Choice(vocab.SEVERITIES)
+
+
+def _area_ids() -> list[str]:
+    """The catalog areas (the file names of the shipped catalogs: no catalog is loaded)."""
+    from .engine.load import paths
+
+    try:
+        return sorted(p.stem for p in paths.catalogs_dir().glob("*.yaml"))
+    except OSError:
+        return []
+
+
+class AreaChoice(click.Choice):
+    """--area: a catalog area, by its ID or its Japanese or English name (the choices are read
+    when an --area is given, not at start-up)."""
+
+    def __init__(self):
+        super().__init__([], case_sensitive=False)
+
+    def _load(self) -> None:
+        if not self.choices:
+            self.choices = _area_ids()
+
+    def get_metavar(self, param, ctx=None):
+        return "AREA"
+
+    def convert(self, value, param, ctx):
+        self._load()
+        if value in self.choices:
+            return value
+        from .engine.api import default_engine
+
+        cats = default_engine().catalogs.catalogs
+        exact = [a for a, c in cats.items() if value in (c.name.ja, c.name.en)]
+        part = [a for a, c in cats.items() if value and (value in c.name.ja or value.lower() in c.name.en.lower())]
+        if exact or len(part) == 1:
+            return (exact or part)[0]
+        return super().convert(value, param, ctx)
+
+
+def filter_options(fn=None, *, fail_on: bool = True):
+    """--status, --severity, --area (each may be given more than once): the findings shown."""
+    def add(fn):
+        fn = click.option("--area", "areas", multiple=True, type=AreaChoice(),
+                          help="Show only findings of this area (ID or name; repeatable).")(fn)
+        fn = click.option("--severity", "severities", multiple=True, type=click.Choice(vocab.SEVERITIES),
+                          help="Show only findings of this severity (repeatable).")(fn)
+        fn = click.option("--status", "statuses", multiple=True, type=click.Choice(vocab.FINDING_STATUSES),
+                          help="Show only findings of this status (repeatable). --fail-on still reads all findings."
+                          if fail_on else "Show only findings of this status (repeatable).")(fn)
+        return fn
+
+    return add(fn) if fn is not None else add
+
+
+def _selection(statuses, severities, areas) -> dict | None:
+    sel = {"status": list(statuses), "severity": list(severities), "area": list(areas)}
+    return sel if any(sel.values()) else None
 
 
 def _default_lang() -> str:
@@ -138,7 +324,7 @@ def _binary_needs_output(fmt: str, output: str | None) -> None:
                             hint_ja="例: gapcheck run PROFILE --format xlsx -o findings.xlsx")
 
 
-@click.group(epilog=EXIT_CODES_HELP)
+@click.group(cls=GapcheckGroup)
 @click.version_option(__version__, prog_name="gapcheck")
 @click.option("--debug", is_flag=True, help="Show tracebacks for internal errors.")
 @click.option("--lang", type=LANGS, default=None, help="Message language (default ja, or $GAPCHECK_LANG).")
@@ -149,7 +335,7 @@ def main(ctx: click.Context, debug: bool, lang: str | None) -> None:
     ctx.obj = Ctx(debug, lang or _default_lang())
 
 
-@main.command(epilog=RUN_EXIT_CODES_HELP)
+@main.command()
 @click.argument("profiles", nargs=-1, required=True, type=click.Path(), metavar="PROFILE_OR_DIR...")
 @click.option("--as-of", "as_of", default=None, metavar="DATE",
               help="Evaluation date (default: today). ISO or 和暦, e.g. 2026-04-01, 令和8年4月1日.")
@@ -157,15 +343,20 @@ def main(ctx: click.Context, debug: bool, lang: str | None) -> None:
               help="table, json, csv (Excel, UTF-8 BOM), markdown, html (one self-contained file), "
                    "xlsx (needs --output).")
 @click.option("--table-style", type=click.Choice(vocab.TABLE_STYLES), default="simple", show_default=True,
-              help="Table style of --format table.")
+              help="Table style of --format table (wide terminals; the narrow layout has none).")
 @click.option("--waivers", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="Waiver file (YAML): waived findings get status waived and never count for --fail-on.")
 @click.option("--lang", type=LANGS, default=None, help="ja or en (default ja).")
 @click.option("--include-passed", is_flag=True, help="Also list passed requirements (status ok).")
+@click.option("--all", "show_all", is_flag=True,
+              help="Table: list unassessed findings one by one (default: one line per area).")
+@filter_options
 @click.option("--fail-on", type=SEVERITY_CHOICE, default=None,
               help="Exit 1 when an open finding of this severity or worse exists.")
 @click.option("--due-soon-days", type=click.IntRange(0, 3650), default=180, show_default=True,
               help="A deadline within this many days is due_soon.")
+@click.option("--max-age", "max_age", type=click.IntRange(0, 36500), default=vocab.MAX_AGE_DAYS, show_default=True,
+              metavar="DAYS", help="Evidence older than this many days is stale (shown as such).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
               help="Write to this file (atomically) instead of stdout.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
@@ -182,7 +373,8 @@ def run(obj: Ctx, profiles: tuple[str, ...], as_of: str | None, fmt: str, table_
         waivers: str | None, lang: str | None,
         include_passed: bool, fail_on: str | None, due_soon_days: int, output: str | None,
         jobs: int | None, output_dir: str | None, summary_path: str | None,
-        summary_format: str | None) -> None:
+        summary_format: str | None, show_all: bool = False, statuses: tuple = (), severities: tuple = (),
+        areas: tuple = (), max_age: int = vocab.MAX_AGE_DAYS) -> None:
     """Evaluate profiles against the national requirements and list the findings.
 
     プロファイルを国の要件と照合し、指摘事項を一覧表示します。
@@ -195,6 +387,7 @@ def run(obj: Ctx, profiles: tuple[str, ...], as_of: str | None, fmt: str, table_
     from .engine import api
 
     lang = lang or obj.lang
+    selection = _selection(statuses, severities, areas)
     _binary_needs_output(fmt, output or output_dir)
     batch_mode = len(profiles) > 1 or os.path.isdir(profiles[0]) or output_dir or summary_path
     if batch_mode and waivers:
@@ -202,16 +395,24 @@ def run(obj: Ctx, profiles: tuple[str, ...], as_of: str | None, fmt: str, table_
                             "--waivers はプロファイル1件の実行でのみ使えます（複数プロファイルの一括実行では未対応）")
     if batch_mode:
         _run_batch(profiles, as_of, fmt, lang, include_passed, fail_on, due_soon_days, output,
-                   jobs, output_dir, summary_path, summary_format)
+                   jobs, output_dir, summary_path, summary_format, selection, max_age)
     profile = profiles[0]
     result = api.run(profile, as_of=as_of, include_passed=include_passed, due_soon_days=due_soon_days,
-                     waivers=waivers, langs=(lang,))
-    emit(api.render(result, fmt, lang, style=table_style), output, api.inputs_of(profile, waivers))
+                     waivers=waivers, langs=(lang,), max_age=max_age)
+    opts = {"style": table_style, "width": terminal_width(), "show_all": show_all} if fmt == "table" else {}
+    emit(api.render(result, fmt, lang, selection=selection, **opts), output, api.inputs_of(profile, waivers))
     sys.exit(EXIT_FINDINGS if fail_on and api.fails_on(result, fail_on) else EXIT_OK)
 
 
+def terminal_width() -> int:
+    from .engine.report.formats.fit import terminal_width as tw
+
+    return tw()
+
+
 def _run_batch(profiles, as_of, fmt, lang, include_passed, fail_on, due_soon_days, output,
-               jobs, output_dir, summary_path, summary_format) -> None:
+               jobs, output_dir, summary_path, summary_format, selection=None,
+               max_age=vocab.MAX_AGE_DAYS) -> None:
     from .engine.api import resolve_as_of
     from .engine.commands import batch
 
@@ -236,7 +437,8 @@ def _run_batch(profiles, as_of, fmt, lang, include_passed, fail_on, due_soon_day
         report = batch.run_batch(profiles, as_of=resolve_as_of(as_of), lang=lang, fmt=fmt,
                                  include_passed=include_passed, due_soon_days=due_soon_days, jobs=jobs,
                                  output_dir=output_dir, summary=summary_path, summary_format=summary_format,
-                                 fail_on=fail_on, emit=lambda text: emit(text, None, []), on_outcome=seen)
+                                 fail_on=fail_on, emit=lambda text: emit(text, None, []), on_outcome=seen,
+                                 selection=selection, max_age=max_age)
     finally:
         if bars:
             bars[0].__exit__(None, None, None)
@@ -254,20 +456,24 @@ def _run_batch(profiles, as_of, fmt, lang, include_passed, fail_on, due_soon_day
     sys.exit(report.exit_code)
 
 
-@main.command(epilog=EXIT_CODES_HELP)
+@main.command()
 @click.argument("profile", type=click.Path(dir_okay=False))
 @click.option("--fy", required=True, metavar="FY",
               help="Fiscal year to budget for: 2027, FY2027, R9 or 令和9年度.")
 @click.option("--as-of", "as_of", default=None, metavar="DATE", help="Evaluation date (default: today).")
-@click.option("--format", "fmt", type=click.Choice(vocab.BUDGET_FORMATS), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(vocab.BUDGET_FORMATS), default="table", show_default=True,
+              help="Output format.")
 @click.option("--waivers", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="Waiver file (YAML): waived findings are not budgeted.")
-@click.option("--lang", type=LANGS, default=None)
-@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None)
+@click.option("--lang", type=LANGS, default=None, help="ja or en (default ja).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
+              help="Write to this file (atomically) instead of stdout.")
+@filter_options(fail_on=False)
 @click.pass_obj
 @guarded
 def budget(obj: Ctx, profile: str, fy: str, as_of: str | None, fmt: str, waivers: str | None,
-           lang: str | None, output: str | None) -> None:
+           lang: str | None, output: str | None, statuses: tuple = (), severities: tuple = (),
+           areas: tuple = ()) -> None:
     """The work to fund in one fiscal year (年度), by area and department, past-due items first.
 
     指定した年度の予算要求に向けた対応事項一覧（期限経過分を先頭に、分野・担当部門別）。
@@ -284,12 +490,24 @@ def budget(obj: Ctx, profile: str, fy: str, as_of: str | None, fmt: str, waivers
         raise GapcheckError(f"--fy: {e.reason_en}: {fy!r}", f"--fy: {e.reason_ja}: {fy!r}") from None
     _binary_needs_output(fmt, output)
     result = api.run(profile, as_of=as_of, waivers=waivers, langs=(lang,))
-    emit(budget_mod.render(budget_mod.build(result, year), fmt, lang), output, api.inputs_of(profile, waivers))
+    selection = _selection(statuses, severities, areas)
+    if selection:          # the findings budgeted: those the filter shows
+        import dataclasses
+
+        from .engine.report.model import select
+
+        result = dataclasses.replace(result, findings=select(result.findings, **selection))
+    text = budget_mod.render(budget_mod.build(result, year), fmt, lang)
+    if fmt == "table":
+        from .engine.report.formats.fit import fit_text
+
+        text = fit_text(text, terminal_width())
+    emit(text, output, api.inputs_of(profile, waivers))
 
 
-@main.command(epilog=EXIT_CODES_HELP)
+@main.command()
 @click.argument("rule", required=False)
-@click.option("--lang", type=LANGS, default=None)
+@click.option("--lang", type=LANGS, default=None, help="ja or en (default ja).")
 @click.pass_obj
 @guarded
 def verify(obj: Ctx, rule: str | None, lang: str | None) -> None:
@@ -300,13 +518,30 @@ def verify(obj: Ctx, rule: str | None, lang: str | None) -> None:
     from .engine.api import default_engine
     from .engine.commands.verify import run_examples
 
-    results = run_examples(default_engine(), rule)
+    lang = lang or obj.lang
+    ja = lang == "ja"
+    engine = default_engine()
+    if rule and not any(r.id == rule or r.id.startswith(rule + ".") for r in engine.rules.rules):
+        from .engine.load.validation import _suggest
+
+        known = sorted({r.id for r in engine.rules.rules} | {r.catalog for r in engine.rules.rules})
+        sug = _suggest(rule, known)
+        raise GapcheckError(f"no rule and no area '{rule}'", f"ルールまたは分野 '{rule}' はありません",
+                            hint_en=(f"did you mean '{sug}'? " if sug else "") + "see: gapcheck rules list",
+                            hint_ja=(f"'{sug}' の誤りではありませんか？ " if sug else "") + "一覧: gapcheck rules list")
+    results = run_examples(engine, rule)
     failed = [r for r in results if not r.passed]
     for r in results:
-        mark = "PASS" if r.passed else "FAIL"
         if not r.passed or os.environ.get("GAPCHECK_VERBOSE"):
-            click.echo(f"{mark} {r.rule} example {r.index} (expect {r.expect}) {r.file}:{r.line}: {r.detail}")
-    click.echo(f"{len(results) - len(failed)} passed, {len(failed)} failed")
+            if ja:
+                mark = "合格" if r.passed else "不合格"
+                expect = {"fire": "指摘する", "no_fire": "指摘しない"}.get(r.expect, r.expect)
+                click.echo(f"{mark} {r.rule} 例{r.index}（期待: {expect}） {r.file}:{r.line}: {r.detail_ja or r.detail}")
+            else:
+                mark = "PASS" if r.passed else "FAIL"
+                click.echo(f"{mark} {r.rule} example {r.index} (expect {r.expect}) {r.file}:{r.line}: {r.detail}")
+    click.echo(f"{len(results)}件の例: 合格 {len(results) - len(failed)}件、不合格 {len(failed)}件" if ja else
+               f"{len(results) - len(failed)} passed, {len(failed)} failed")
     sys.exit(EXIT_USAGE if failed or not results else EXIT_OK)
 
 
@@ -316,8 +551,8 @@ def catalogs() -> None:
 
 
 @catalogs.command("list")
-@click.option("--lang", type=LANGS, default=None)
-@click.option("--format", "fmt", type=click.Choice(vocab.VIEW_FORMATS), default="table")
+@click.option("--lang", type=LANGS, default=None, help="ja or en (default ja).")
+@click.option("--format", "fmt", type=click.Choice(vocab.VIEW_FORMATS), default="table", help="Output format.")
 @click.pass_obj
 @guarded
 def catalogs_list(obj: Ctx, lang: str | None, fmt: str) -> None:
@@ -325,13 +560,14 @@ def catalogs_list(obj: Ctx, lang: str | None, fmt: str) -> None:
     from .engine.commands import explain as catalog_views
     from .engine.api import default_engine
 
-    click.echo(catalog_views.list_catalogs(default_engine().catalogs, fmt, lang or obj.lang), nl=False)
+    click.echo(catalog_views.list_catalogs(default_engine().catalogs, fmt, lang or obj.lang, terminal_width()),
+               nl=False)
 
 
 @catalogs.command("show")
 @click.argument("area")
-@click.option("--lang", type=LANGS, default=None)
-@click.option("--format", "fmt", type=click.Choice(vocab.VIEW_FORMATS), default="table")
+@click.option("--lang", type=LANGS, default=None, help="ja or en (default ja).")
+@click.option("--format", "fmt", type=click.Choice(vocab.VIEW_FORMATS), default="table", help="Output format.")
 @click.pass_obj
 @guarded
 def catalogs_show(obj: Ctx, area: str, lang: str | None, fmt: str) -> None:
@@ -339,7 +575,8 @@ def catalogs_show(obj: Ctx, area: str, lang: str | None, fmt: str) -> None:
     from .engine.commands import explain as catalog_views
     from .engine.api import default_engine
 
-    click.echo(catalog_views.show_catalog(default_engine().catalogs, area, fmt, lang or obj.lang), nl=False)
+    click.echo(catalog_views.show_catalog(default_engine().catalogs, area, fmt, lang or obj.lang,
+                                          terminal_width()), nl=False)
 
 
 @main.group()
@@ -348,8 +585,8 @@ def rules() -> None:
 
 
 @rules.command("list")
-@click.option("--lang", type=LANGS, default=None)
-@click.option("--format", "fmt", type=click.Choice(vocab.VIEW_FORMATS), default="table")
+@click.option("--lang", type=LANGS, default=None, help="ja or en (default ja).")
+@click.option("--format", "fmt", type=click.Choice(vocab.VIEW_FORMATS), default="table", help="Output format.")
 @click.pass_obj
 @guarded
 def rules_list(obj: Ctx, lang: str | None, fmt: str) -> None:
@@ -357,12 +594,12 @@ def rules_list(obj: Ctx, lang: str | None, fmt: str) -> None:
     from .engine.commands import explain as catalog_views
     from .engine.api import default_engine
 
-    click.echo(catalog_views.list_rules(default_engine(), fmt, lang or obj.lang), nl=False)
+    click.echo(catalog_views.list_rules(default_engine(), fmt, lang or obj.lang, terminal_width()), nl=False)
 
 
 @main.command()
 @click.argument("ident")
-@click.option("--lang", type=LANGS, default=None)
+@click.option("--lang", type=LANGS, default=None, help="ja or en (default ja).")
 @click.pass_obj
 @guarded
 def explain(obj: Ctx, ident: str, lang: str | None) -> None:
@@ -373,24 +610,18 @@ def explain(obj: Ctx, ident: str, lang: str | None) -> None:
     from .engine.commands import explain as catalog_views
     from .engine.api import default_engine
 
-    click.echo(catalog_views.explain(default_engine(), ident, lang or obj.lang), nl=False)
+    from .engine.report.formats.fit import fit_text
+
+    click.echo(fit_text(catalog_views.explain(default_engine(), ident, lang or obj.lang), terminal_width()),
+               nl=False)
 
 
-DIFF_EXIT_HELP = """\b
-Exit codes / 終了コード:
-  0  compared; the differences (if any) are listed / 比較完了（差分があれば一覧）
-  1  --exit-code: the two runs differ / --exit-code 指定時、差分あり
-  2  a file is missing, unreadable or not gapcheck JSON (file and reason) / 入力ファイルの誤り
-  3  internal error / 内部エラー
-"""
-
-
-@main.command(epilog=DIFF_EXIT_HELP)
+@main.command()
 @click.argument("old", type=click.Path(dir_okay=False))
 @click.argument("new", type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(vocab.DIFF_FORMATS), default="table",
-              show_default=True)
-@click.option("--lang", type=LANGS, default=None)
+              show_default=True, help="Output format.")
+@click.option("--lang", type=LANGS, default=None, help="ja or en (default ja).")
 @click.option("--exit-code", "exit_code", is_flag=True, help="Exit 1 when the two runs differ (as git diff --exit-code).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
               help="Write to this file (atomically) instead of stdout.")
@@ -405,29 +636,25 @@ def diff(obj: Ctx, old: str, new: str, fmt: str, lang: str | None, exit_code: bo
     from .engine.commands import diff as diff_mod
 
     d = diff_mod.diff_files(old, new)
-    emit(diff_mod.render(d, fmt, lang or obj.lang), output, inputs_of(old, new))
+    emit(diff_mod.render(d, fmt, lang or obj.lang, terminal_width() if fmt == "table" else None), output,
+         inputs_of(old, new))
     sys.exit(EXIT_FINDINGS if exit_code and diff_mod.has_differences(d) else EXIT_OK)
 
 
-VALIDATE_EXIT_HELP = """\b
-Exit codes / 終了コード:
-  0  every profile is valid (warnings allowed) / すべて妥当（警告のみ可）
-  2  a profile is invalid, or bad usage / 不正なプロファイルあり・使い方の誤り
-  3  internal error / 内部エラー
-"""
-
-
-@main.command("validate", epilog=VALIDATE_EXIT_HELP)
+@main.command("validate")
 @click.argument("profiles", nargs=-1, required=True, type=click.Path(), metavar="PROFILE_OR_DIR...")
 @click.option("--as-of", "as_of", default=None, metavar="DATE",
               help="Date to judge stale data against (default: today). ISO or 和暦.")
+@click.option("--max-age", "max_age", type=click.IntRange(0, 36500), default=vocab.MAX_AGE_DAYS, show_default=True,
+              metavar="DAYS", help="Warn when the profile's data is older than this many days.")
 @click.option("--verbose", "-v", is_flag=True, help="List the requirements each warning is about.")
-@click.option("--format", "fmt", type=click.Choice(vocab.VALIDATE_FORMATS), default="text", show_default=True)
-@click.option("--lang", type=LANGS, default=None)
+@click.option("--format", "fmt", type=click.Choice(vocab.VALIDATE_FORMATS), default="text", show_default=True,
+              help="Output format.")
+@click.option("--lang", type=LANGS, default=None, help="ja or en (default ja).")
 @click.pass_obj
 @guarded
 def validate_cmd(obj: Ctx, profiles: tuple[str, ...], as_of: str | None, verbose: bool, fmt: str,
-                 lang: str | None) -> None:
+                 lang: str | None, max_age: int = vocab.MAX_AGE_DAYS) -> None:
     """Check profiles and report every problem at once (file, line, path, found, expected).
 
     プロファイルを検査し、問題をすべて一度に報告します（ファイル・行・項目・記述・正しい形）。
@@ -439,13 +666,13 @@ def validate_cmd(obj: Ctx, profiles: tuple[str, ...], as_of: str | None, verbose
 
     lang = lang or obj.lang
     day = resolve_as_of(as_of)
-    reports = v.validate_files(expand_profiles(profiles), default_engine().catalogs, day)
+    reports = v.validate_files(expand_profiles(profiles), default_engine().catalogs, day, max_age)
     click.echo(v.render_json(reports, lang, day) if fmt == "json" else v.render_text(reports, lang, verbose),
                nl=False)
     sys.exit(EXIT_OK if all(r.valid for r in reports) else EXIT_USAGE)
 
 
-@main.command("init", epilog=EXIT_CODES_HELP)
+@main.command("init")
 @click.option("--name", required=True, help="Name of the municipality, e.g. 内灘町.")
 @click.option("--code", required=True, help="全国地方公共団体コード (6 digits with check digit), e.g. 173657.")
 @click.option("--prefecture", default=None, help="Prefecture (default: from the code's first two digits).")
@@ -454,7 +681,7 @@ def validate_cmd(obj: Ctx, profiles: tuple[str, ...], as_of: str | None, verbose
 @click.option("--id", "profile_id", default=None, help="Profile id (default: from --name-en, else m<code>).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
               help="Write to this new file (never overwrites) instead of stdout.")
-@click.option("--lang", type=LANGS, default=None)
+@click.option("--lang", type=LANGS, default=None, help="ja or en (default ja).")
 @click.pass_obj
 @guarded
 def init_cmd(obj: Ctx, name: str, code: str, prefecture: str | None, name_en: str | None, as_of: str | None,
@@ -486,7 +713,7 @@ def init_cmd(obj: Ctx, name: str, code: str, prefecture: str | None, name_en: st
         emit(text, None, [])
 
 
-@main.command("schema", epilog=EXIT_CODES_HELP)
+@main.command("schema")
 @click.argument("kind", type=click.Choice(vocab.SCHEMA_KINDS))
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
               help="Write to this file (atomically) instead of stdout.")

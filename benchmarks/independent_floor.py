@@ -224,7 +224,8 @@ def load_catalogs() -> dict:
                       "ids": {it["id"] for it in c["items"]},
                       "attr_keys": sorted({k for it in c["items"] for k in it["attrs"]}),
                       "edition": {"edition": c["edition"], "as_of": day(c["as_of"]).isoformat(),
-                                  "file": f.name, "sha256": hashlib.sha256(raw).hexdigest()}}
+                                  "file": f.name, "sha256": hashlib.sha256(raw).hexdigest(),
+                                  "name": {"ja": c["name"]["ja"], "en": c["name"]["en"]}}}
         inputs.append({"kind": "catalog", "path": f"{f.parent.name}/{f.name}", "sha256": hashlib.sha256(raw).hexdigest()})
     return {"areas": dict(sorted(cats.items())), "items": items, "inputs": sorted(inputs, key=lambda i: i["path"]),
             "req_order": {rid: i for i, rid in enumerate(items)}}

@@ -17,6 +17,7 @@ FINDING_STATUSES = ("overdue", "unverified", "due_soon", "gap", "unassessed", "w
 # deadline's distance); waived is applied after matching, never by a rule
 RULE_STATUSES = ("overdue", "unverified", "gap", "due_soon", "unassessed", "not_applicable", "ok", "by_deadline")
 SEVERITIES = ("critical", "high", "medium", "low", "info")
+RULE_SEVERITIES = SEVERITIES + ("by_obligation",)
 # legal: a duty in law; target: a national target or request with a date; recommendation: asked
 # for, not required; optional: at the municipality's choice
 # effort: a duty in law to endeavour (努力義務), weaker than legal, stronger than a target
@@ -27,6 +28,37 @@ BASES = ("record", "national", "survey", "plan", "none")
 BASIS_RANK = {"record": 0, "national": 0, "survey": 1, "plan": 2, "none": 3}   # higher: weaker
 PROFILE_BASES = ("record", "survey", "plan")     # what a profile may say a fact rests on
 MAX_AGE_DAYS = 365       # evidence older than this is stale (--max-age)
+# what a municipality's profile says about itself, on which duties depend (catalog applies_if):
+# attribute -> its allowed values (booleans: true / false; null is unknown)
+MUNICIPALITY_TYPES = ("都道府県", "政令市", "中核市", "市", "町", "村", "特別区")
+NHI_LEVIES = ("tax", "premium")        # 国民健康保険税 / 国民健康保険料
+MUNICIPALITY_ATTRIBUTES = {
+    "type": MUNICIPALITY_TYPES, "welfare_office": (True, False), "nhi_levy": NHI_LEVIES,
+    "port": (True, False), "river": (True, False), "water": (True, False), "sewerage": (True, False),
+    "building_official": (True, False), "industrial_waste_authority": (True, False),
+    "health_center": (True, False),
+}
+# severity by finding status and the requirement's obligation (a rule's `severity: by_obligation`).
+# Binding for overdue, unverified and unassessed: a rule of those statuses says by_obligation
+# or the table's value (checked when rules are loaded). unverified is one step below overdue;
+# unassessed is graver once the deadline has passed (its second table).
+SEVERITY_BY_OBLIGATION = {
+    "overdue": {"legal": "critical", "effort": "high", "target": "high", "recommendation": "medium",
+                "optional": "low"},
+    "unverified": {"legal": "high", "effort": "medium", "target": "medium", "recommendation": "low",
+                   "optional": "info"},
+    "due_soon": {"legal": "high", "effort": "medium", "target": "medium", "recommendation": "low",
+                 "optional": "info"},
+    "gap": {"legal": "high", "effort": "medium", "target": "medium", "recommendation": "low", "optional": "info"},
+    "unassessed": {"legal": "medium", "effort": "medium", "target": "low", "recommendation": "low",
+                   "optional": "info"},
+    "not_applicable": {o: "info" for o in OBLIGATIONS},
+    "ok": {o: "info" for o in OBLIGATIONS},
+}
+UNASSESSED_PAST_DUE = {"legal": "high", "effort": "medium", "target": "medium", "recommendation": "low",
+                       "optional": "info"}
+BINDING_SEVERITY = ("overdue", "unverified", "unassessed")
+RULE_STAGES = ("applicability", "status")   # applicability rules decide before status rules
 ACTIONS = ("system", "contract", "policy", "training", "survey", "other")
 # what a profile may say about a requirement
 ITEM_STATUSES = ("done", "in_progress", "planned", "not_started", "not_applicable", "unknown")

@@ -262,7 +262,8 @@ def test_a_library_version_change_is_a_miss(folder, monkeypatch):
 
 def test_a_tampered_entry_changes_no_finding(folder, monkeypatch, runner):
     """A severity changed inside the entry (as a security review did: critical findings 17 -> 0,
-    --fail-on critical exit 0): the digest no longer matches, the files are loaded, the results
+    --fail-on critical exit 0; the critical ones come from severity: by_obligation, which the
+    tampering turns into info): the digest no longer matches, the files are loaded, the results
     and the exit code are those of a fresh load, and the entry is replaced."""
     uchinada = PROFILES / "uchinada.yaml"
     fresh = cli_run(runner, uchinada, "--format", "json", "--fail-on", "critical")
@@ -270,11 +271,11 @@ def test_a_tampered_entry_changes_no_finding(folder, monkeypatch, runner):
     Engine.load()
     for entry in folder.glob("engine-*"):
         raw = entry.read_bytes()
-        assert b"critical" in raw
-        entry.write_bytes(raw.replace(b"critical", b"CRITICAL"))
+        assert b"by_obligation" in raw
+        entry.write_bytes(raw.replace(b"by_obligation", b"info"))
     again = cli_run(runner, uchinada, "--format", "json", "--fail-on", "critical")
     assert (again.exit_code, again.output) == (fresh.exit_code, fresh.output)
-    assert b"CRITICAL" not in entry_path().read_bytes()
+    assert b"by_obligation" in entry_path().read_bytes()
     _, from_files = loaded_from_files(monkeypatch)
     assert not from_files
 

@@ -59,7 +59,9 @@ def test_elqr_levies():
     must = items("elqr_levies", kind="public_fund_levy")
     assert len(must) == 7
     assert all(str(i.effective_from) == "2026-09-01" for i in must)
-    assert {i.attrs.get("nhi_form") for i in cs.catalogs["elqr_levies"].items} >= {"tax", "premium"}
+    assert {i.id: i.applies_if for i in cs.catalogs["elqr_levies"].items
+            if "nhi_levy" in i.applies_if} == {"EQ-TAX-KOKUHO": {"nhi_levy": "tax"},
+                                               "EQ-FUND-KOKUHO": {"nhi_levy": "premium"}}
     assert "nhi_levied_as" in cs.catalogs["elqr_levies"].profile_facts
     assert {i.name.ja for i in items("elqr_levies", obligation="optional")} >= {"水道料金", "下水道使用料"}
 

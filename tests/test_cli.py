@@ -11,7 +11,7 @@ def test_run_table_default_japanese(runner):
     r = runner.invoke(main, ["run", UCHINADA, "--as-of", "2026-11-23"])
     assert r.exit_code == 0, r.output
     assert "内灘町" in r.output and "期限超過" in r.output
-    assert "base_systems.not_in_plan" in r.output and "BS-KOSEKI" in r.output
+    assert "基幹業務システム" in r.output and "BS-KOSEKI" in r.output
 
 
 def test_run_json_english(runner):
@@ -83,7 +83,16 @@ def test_help_documents_exit_codes(runner):
 def test_verify_passes(runner):
     r = runner.invoke(main, ["verify"])
     assert r.exit_code == 0, r.output
-    assert " 0 failed" in r.output
+    assert "不合格 0件" in r.output and "passed" not in r.output
+    r = runner.invoke(main, ["--lang", "en", "verify", "base_systems"])
+    assert r.exit_code == 0 and " 0 failed" in r.output
+
+
+def test_verify_unknown_rule_is_a_clear_error(runner):
+    r = runner.invoke(main, ["verify", "nosuch"])
+    assert r.exit_code == 2 and "ルールまたは分野 'nosuch' はありません" in r.output and "passed" not in r.output
+    r = runner.invoke(main, ["--lang", "en", "verify", "base_systems.overdu"])
+    assert r.exit_code == 2 and "no rule and no area" in r.output and "base_systems.overdue" in r.output
 
 
 def test_catalog_and_rule_listings(runner):

@@ -6,6 +6,7 @@ import pytest
 from gapcheck.engine import api
 
 from gapcheck.engine.report import model as report
+from gapcheck.engine.report.formats import render_dict
 from gapcheck.engine.errors import EngineError
 from tests.conftest import PROFILES
 
@@ -21,15 +22,15 @@ def by_req(result, area="base_systems"):
 
 
 def test_uchinada_plan_covers_17_of_20():
+    """Plan coverage is an attribute of the one finding of each requirement (schema 2.0): the
+    three systems outside the 17 of the plan are unassessed, with in_plan false."""
     res = api.run(UCHINADA, as_of="2026-11-23")
-    gaps = {f.requirement: f for f in res.findings if f.rule == "base_systems.not_in_plan"}
-    assert set(gaps) == {"BS-KOSEKI", "BS-FUHYO", "BS-INKAN"}
-    f = gaps["BS-KOSEKI"]
-    assert "17" in f.message["en"] and "20" in f.message["en"]
-    assert f.evidence[0]["path"].startswith("areas.base_systems")
-    # unknown is not compliant: the three are also reported as unassessed
-    unassessed = {f.requirement for f in res.findings if f.rule == "base_systems.unassessed"}
-    assert unassessed == {"BS-KOSEKI", "BS-FUHYO", "BS-INKAN"}
+    bs = {f.requirement: f for f in res.findings if f.area == "base_systems"}
+    assert len(bs) == 20 and len(res.findings) == len({f.requirement for f in res.findings})
+    outside = {r for r, f in bs.items() if f.in_plan is False}
+    assert outside == {"BS-KOSEKI", "BS-FUHYO", "BS-INKAN"}
+    assert all(bs[r].status == "unassessed" and bs[r].rule == "base_systems.unassessed" for r in outside)
+    assert all(f.in_plan is True for r, f in bs.items() if r not in outside)
 
 
 def test_uchinada_reiwa8_start_against_deadline():
@@ -74,7 +75,8 @@ def test_json_contract():
         for key in ("id", "rule", "area", "requirement", "requirement_name", "status", "severity",
                     "deadline", "days_to_deadline", "message", "evidence", "references"):
             assert key in f, key
-        assert f["status"] in ("overdue", "gap", "due_soon", "unassessed", "waived", "ok")
+        assert f["status"] in ("overdue", "unverified", "due_soon", "gap", "unassessed", "waived",
+                               "not_applicable", "ok")
         assert f["severity"] in ("critical", "high", "medium", "low", "info")
         assert f["references"], f["id"]
         assert all({"path", "value"} <= set(e) for e in f["evidence"])
@@ -100,9 +102,11 @@ def test_silent_profile_is_all_unassessed(tmp_path):
     bs = [f for f in res.findings if f.area == "base_systems"]
     assert len({f.requirement for f in bs}) == 20
     assert all(f.status == "unassessed" for f in bs)
-    # nothing the profile is silent about is reported as passed: the only ok is the age of
-    # the data, which the profile does state (as_of)
-    assert [f.requirement for f in res.findings if f.status == "ok"] == ["DXP-DATA-CURRENT"]
+    # nothing the profile is silent about is reported as passed: the only ok are the age of
+    # the data, which the profile does state (as_of), and what the nation provides everyone
+    ok = {f.requirement: f for f in res.findings if f.status == "ok"}
+    assert sorted(ok) == ["DXP-DATA-CURRENT", "OP-TENNYU-YOYAKU", "OP-TENSHUTSU"]
+    assert ok["OP-TENSHUTSU"].basis == "national" and ok["DXP-DATA-CURRENT"].basis == "record"
 
 
 def test_failing_action_fails_the_run_loudly(engine):
@@ -155,11 +159,12 @@ def test_many_profiles_share_one_ruleset_without_leaking_sessions(tmp_path):
 
 def test_table_has_the_columns(engine):
     res = api.run(UCHINADA, as_of="2026-11-23")
-    t = report.render_table(res, "en")
-    for h in ("Rule", "Area", "Requirement", "Status", "Severity", "Deadline", "Days left", "Message"):
+    t = render_dict(report.to_dict(res, "en"), "table", width=300)   # the wide layout
+    for h in ("ID", "Requirement", "Status", "Severity", "Deadline", "Days left", "Action FY", "Message"):
         assert h in t
+    assert "■ " in t   # the area headings
     assert "-237" in t  # days left, negative when overdue
-    tj = report.render_table(res, "ja")
+    tj = render_dict(report.to_dict(res, "ja"), "table", width=300)
     assert "期限超過" in tj and "令和7年度末" in tj
 
 
@@ -318,7 +323,7 @@ def test_a_requirement_no_rule_fired_on_is_unassessed_never_passed(engine):
     net = [f for f in res.findings if f.rule == UNMATCHED_RULE]
     assert {f.requirement for f in net} == silenced
     for f in net:
-        assert f.status == "unassessed" and f.severity == "info"
+        assert f.status == "unassessed" and f.severity in ("low", "medium", "high")   # by_obligation
         assert f.requirement_name["ja"] in f.message["ja"]
         assert f.obligation == engine.catalogs.items[f.requirement][1].obligation
     plain = evaluate(engine.ruleset, lp, day)
@@ -332,6 +337,6 @@ def test_the_safety_net_rule_is_a_valid_rule(engine):
 
     nets = engine.ruleset.unmatched
     assert nets and {cr.rule.id for cr in nets.values()} == {"gapcheck.unmatched"}
-    for (area, obligation), cr in nets.items():
+    for area, cr in nets.items():
         again = Rule.model_validate(cr.rule.model_dump())
-        assert again == cr.rule and again.catalog == area and again.obligation == obligation
+        assert again == cr.rule and again.catalog == area and again.severity == "by_obligation"

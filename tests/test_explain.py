@@ -12,14 +12,15 @@ def test_rule_explanation_covers_checks_sources_severity_and_examples(runner):
     assert "- status is one of planned, in_progress, not_started" in out
     assert "- planned_after_deadline is true" in out
     assert "conditions as written:" in out
-    assert "severity: critical" in out and "obligation: legal duty" in out
+    assert "severity: critical" in out and "obligation: legal duty" in out   # by_obligation, for legal
     assert "why this severity: a duty in law" in out
     assert "requirements (20): BS-JUKI" in out
     assert "source: [std-act] 地方公共団体情報システムの標準化に関する法律" in out and "https://laws.e-gov.go.jp" in out
     assert "examples:" in out and "1. fire" in out and "no_fire" in out
     ja = runner.invoke(main, ["explain", "base_systems.overdue_late_plan"]).output
     assert "重大度の理由: 法律上の義務" in ja and "判定条件（要件ごと。すべて満たすとき指摘）" in ja
-    assert "status が planned, in_progress, not_started のいずれか" in ja and "指摘する" in ja
+    assert "status が 予定, 対応中, 未着手 のいずれか" in ja and "指摘する" in ja
+    assert "- planned" in ja          # the conditions as written keep the codes
 
 
 def test_profile_rule_and_nested_conditions(runner):
@@ -39,5 +40,5 @@ def test_requirement_explanation_lists_rules_with_severity(runner):
     assert r.exit_code == 0
     assert "deadline: 2026-03-31" in r.output and "extended deadline: 2031-03-31" in r.output
     assert "obligation: legal duty — a duty in law" in r.output
-    assert "base_systems.overdue (overdue, critical):" in r.output
+    assert "base_systems.overdue (overdue, by obligation):" in r.output
     assert "source: 地方公共団体情報システムの標準化に関する法律" in r.output

@@ -83,7 +83,7 @@ CASES = {
                        ["range"]),
     "cost_fraction": (sub("{status: planned,", "{status: planned, cost_estimate: 1.5,"), 10, ["whole"]),
     "cost_words": (sub("{status: planned,", "{status: planned, cost_estimate: 約100万円,"), 10, ["whole"]),
-    "profile_version_2": ("profile_version: 2\n" + BASE, 1, ["1"]),
+    "profile_version_3": ("profile_version: 3\n" + BASE, 1, ["1", "2"]),
     "id_upper_case": (sub("id: testtown", "id: TestTown"), 1, ["lower-case"]),
     "id_fullwidth_space": (sub("id: testtown", "id: ｔｅｓｔ　ｔｏｗｎ"), 1, ["lower-case"]),
     "id_windows_con": (sub("id: testtown", "id: con"), 1, ["Windows reserves", "con.json", "con-town"]),

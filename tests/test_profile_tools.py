@@ -198,7 +198,8 @@ def test_init_output_validates_and_everything_is_unassessed(runner, tmp_path):
     assert set(by_req) == expected
     # every requirement is unassessed, except that the data's date (as_of, which init fills in)
     # is judged current
-    assert {r: s for r, s in by_req.items() if s != {"unassessed"}} == {"DXP-DATA-CURRENT": {"ok"}}
+    assert {r: s for r, s in by_req.items() if s != {"unassessed"}} == {
+        "DXP-DATA-CURRENT": {"ok"}, "OP-TENSHUTSU": {"ok"}, "OP-TENNYU-YOYAKU": {"ok"}}   # and what the nation provides
 
 
 def test_init_lists_every_current_requirement_with_a_comment(runner):

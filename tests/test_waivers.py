@@ -14,9 +14,10 @@ UCHINADA = str(PROFILES / "uchinada.yaml")
 EXAMPLE = ROOT / "profiles" / "waivers" / "uchinada.waivers.yaml"
 AS_OF = "2026-11-23"
 # uchinada at 2026-11-23 (see profiles/waivers/uchinada.waivers.yaml)
-AI = "GC-4a98b83699f2"                                        # dx_plan.focus_item_missing / DXP-AI
-NOT_IN_PLAN = {"GC-d8ac1919d86f", "GC-7126fd247cb1", "GC-57895f0d409d"}   # base_systems.not_in_plan x3
-POLICY = "GC-71c62b4c632b"                                    # security.policy_edition_unknown
+AI = "GC-7410368b0ef8"                                        # dx_plan.focus_item_missing / DXP-AI
+NOT_IN_PLAN = {"GC-a0339c7372f3", "GC-e01f6b3abb92", "GC-a1bfd9eada78"}   # base_systems.unassessed x3
+POLICY = "GC-f39921d50686"                                    # security.policy_edition_unknown
+POLICY_1X = "GC-71c62b4c632b"                                 # its 1.x ID (profile, rule, requirement)
 
 
 def waiver_file(tmp_path, body, name="w.yaml"):
@@ -69,12 +70,13 @@ def test_waivers_in_json_and_table(runner):
         {"applied": 2, "expired": 1, "unmatched": 1}
     pol = next(f for f in d["findings"] if f["id"] == POLICY)
     assert pol["status"] == "unassessed" and pol["waiver"]["expired"] is True
-    r = runner.invoke(main, ["--lang", "en", "run", UCHINADA, "--as-of", AS_OF, "--waivers", str(EXAMPLE)])
+    r = runner.invoke(main, ["--lang", "en", "run", UCHINADA, "--as-of", AS_OF, "--waivers", str(EXAMPLE)],
+                      env={"COLUMNS": "250"})
     assert r.exit_code == 0
     assert "Waivers " in r.output and "applied 2, expired 1, unmatched 1" in r.output
     assert "W-2026-004" in r.output and "matches no finding" in r.output
     assert "W-2026-003" in r.output and "expired on 2026-09-30" in r.output
-    r = runner.invoke(main, ["run", UCHINADA, "--as-of", AS_OF, "--waivers", str(EXAMPLE)])
+    r = runner.invoke(main, ["run", UCHINADA, "--as-of", AS_OF, "--waivers", str(EXAMPLE)], env={"COLUMNS": "250"})
     assert "適用 2件、期限切れ 1件、該当なし 1件" in r.output and "免除" in r.output
 
 
@@ -127,12 +129,12 @@ def test_apply_waivers_is_a_pure_library_step(tmp_path, plain):
 def test_narrowing_by_requirement_and_profile(tmp_path):
     w = waiver_file(tmp_path, """\
         waivers:
-          - rule: base_systems.not_in_plan
+          - rule: base_systems.unassessed
             requirement: BS-INKAN
             justification: j
             approved_by: a
             expires: 2030-03-31
-          - rule: base_systems.not_in_plan
+          - rule: base_systems.unassessed
             profile: kaga
             justification: j
             approved_by: a
@@ -140,7 +142,7 @@ def test_narrowing_by_requirement_and_profile(tmp_path):
         """)
     res = api.run(UCHINADA, as_of=AS_OF, waivers=w)
     waived = {f.id for f in res.findings if f.status == "waived"}
-    assert waived == {"GC-57895f0d409d"}
+    assert waived == {"GC-a1bfd9eada78"}
     assert len(res.waivers["other_profiles"]) == 1 and res.waivers["unmatched"] == []
 
 
@@ -184,21 +186,21 @@ def test_budget_leaves_waived_findings_out(runner):
 @pytest.mark.parametrize("body, line, words", [
     ("""\
 waivers:
-  - rule: base_systems.not_in_plan
+  - rule: base_systems.unassessed
     justification: j
     approved_by: a
     expires: 令和0年度末
 """, 5, "令和 has no year 0"),
     ("""\
 waivers:
-  - rule: base_systems.not_in_plann
+  - rule: base_systems.unassessd
     justification: j
     approved_by: a
     expires: 2027-03-31
-""", 2, "did you mean 'base_systems.not_in_plan'"),
+""", 2, "did you mean 'base_systems.unassessed'"),
     ("""\
 waivers:
-  - rule: base_systems.not_in_plan
+  - rule: base_systems.unassessed
     justification: j
     approved_by: a
     expires: 2027-03-31
@@ -219,7 +221,7 @@ waivers:
 """, 2, "either a rule"),
     ("""\
 waivers:
-  - rule: base_systems.not_in_plan
+  - rule: base_systems.unassessed
     requirement: BS-KOSEK
     justification: j
     approved_by: a
@@ -227,7 +229,7 @@ waivers:
 """, 3, "did you mean 'BS-KOSEKI'"),
     ("""\
 waivers:
-  - rule: base_systems.not_in_plan
+  - rule: base_systems.unassessed
     approved_by: a
     expires: 2027-03-31
 """, 2, "justification"),

@@ -384,9 +384,10 @@ def _need_label(i: dict[str, Any], lang: str) -> str:
 
 
 def render_table(d: dict[str, Any], lang: str) -> str:
-    from tabulate import tabulate
-
+    from ..report.formats.fit import fit_table, terminal_width
     from ..report.formats.wrap import wrap
+
+    cols = terminal_width()
 
     ja = lang == "ja"
     W = WORDS[lang]
@@ -417,20 +418,19 @@ def render_table(d: dict[str, Any], lang: str) -> str:
                  "" if i["cost_estimate"] is None else f"{i['cost_estimate']:,}"] for i in items]
         hdr = (["区分", "要件", "対応の種類", "必要となる時期", "期限", "計上理由", "概算費用(円)"] if ja else
                ["", "Requirement", "Action", "Needed", "Deadline", "Why this year", "Estimate (yen)"])
-        out += tabulate(rows, headers=hdr, disable_numparse=True) + "\n"
+        out += fit_table(rows, hdr, cols) + "\n"
     if d["surveys"]:
         out += "\n" + ("[現況調査] 状況が不明な事項（分野ごとに1件）" if ja else "[survey] requirements whose status is unknown (one line per area)") + "\n"
         rows = [[W["passed"] if sv["passed"] else "", d["area_names"].get(sv["area"], sv["area"]) if ja else sv["area"],
                  sv["count"], wrap(", ".join(sv["requirements"]), 50)] for sv in d["surveys"]]
-        out += tabulate(rows, headers=(["区分", "分野", "件数", "調査する要件"] if ja else
-                                       ["", "Area", "Count", "Requirements to survey"]), disable_numparse=True) + "\n"
+        out += fit_table(rows, (["区分", "分野", "件数", "調査する要件"] if ja else
+                                ["", "Area", "Count", "Requirements to survey"]), cols) + "\n"
     names = ACTION_NAMES[lang]
     out += "\n" + ("集計" if ja else "Summary") + ":\n"
     rows = [[d["area_names"].get(a, a) if ja else a, s["by_area"].get(a, 0),
              ("、" if ja else ", ").join(f"{names.get(k, k)} {n}" for k, n in v.items())]
             for a, v in s["by_area_action"].items()]
-    out += tabulate(rows, headers=(["分野", "件数", "対応の種類別"] if ja else ["Area", "Items", "By action"]),
-                    disable_numparse=True) + "\n"
+    out += fit_table(rows, (["分野", "件数", "対応の種類別"] if ja else ["Area", "Items", "By action"]), cols) + "\n"
     total = s["cost_estimate_total"]
     if ja:
         out += (f"\n合計 {s['items']}件（うち期限経過分 {s['passed']}件）、現況調査 {s['surveys']}分野"

@@ -1,13 +1,15 @@
-"""Run-to-run diff: compare two JSON outputs of `gapcheck run --format json`.
+"""Run-to-run diff: compare two JSON outputs of `gapcheck run --format json`, by requirement.
 
-Findings are keyed by their stable ID (profile, rule and requirement), so
-- new: in NEW only;  resolved: in OLD only;
-- changed: in both, with a different status, severity or deadline (the days left change every
-  day and are not a change).
-A resolved finding whose requirement has a new finding (another rule now reports on it, e.g.
-due_soon became overdue) names it in `still_open_as`, and the new one names it in `replaces`:
-the requirement is still open.
-A profile, language or rule-set difference between the two files is reported as a note.
+Findings are keyed by their requirement (schema 2.0 has one finding per requirement; a 1.x file,
+which may hold several, is read as the worst of them), whatever rule produced them, so
+- new: a requirement with a finding in NEW only;  resolved: in OLD only (met, not applicable or
+  no longer assessed);
+- worse / better: in both, the status moved down / up the order of statuses (STATUS_RANK:
+  overdue, unverified, due_soon, gap, unassessed, waived, not_applicable, ok — worst first);
+- changed: in both, the same status but another severity, deadline, basis or staleness (the
+  days left change every day and are not a change).
+A 1.x and a 2.0 file compare the same way. A profile, language or rule-set difference between
+the two files is reported as a note.
 """
 from __future__ import annotations
 
@@ -17,8 +19,11 @@ from typing import Any
 
 from ..errors import GapcheckError
 
-DIFF_VERSION = "1.0"
-COMPARED = ("status", "severity", "deadline")
+DIFF_VERSION = "2.0"
+COMPARED = ("status", "severity", "deadline", "basis", "stale")
+from ..vocab import FINDING_STATUSES, SEVERITIES  # noqa: E402
+STATUS_RANK = {s: i for i, s in enumerate(FINDING_STATUSES)}      # lower: worse
+_SEV_RANK = {s: i for i, s in enumerate(SEVERITIES)}
 _FINDING_KEYS = ("id", "rule", "area", "requirement", "status", "severity", "deadline")
 
 
@@ -59,9 +64,9 @@ def load(file: str) -> tuple[dict[str, Any], str]:
     if not isinstance(d, dict) or "findings" not in d or "schema_version" not in d:
         raise _bad(file, "this is not a gapcheck findings file (no schema_version and findings)",
                    "gapcheck の指摘事項ファイルではありません（schema_version と findings がありません）", line=1)
-    if not isinstance(d["schema_version"], str) or not d["schema_version"].startswith("1."):
-        raise _bad(file, f"unsupported schema_version {d['schema_version']!r} (this gapcheck reads 1.x)",
-                   f"schema_version {d['schema_version']!r} には対応していません（1.x のみ）", path="schema_version")
+    if not isinstance(d["schema_version"], str) or not d["schema_version"].startswith(("1.", "2.")):
+        raise _bad(file, f"unsupported schema_version {d['schema_version']!r} (this gapcheck reads 1.x and 2.x)",
+                   f"schema_version {d['schema_version']!r} には対応していません（1.x と 2.x のみ）", path="schema_version")
     if not isinstance(d["findings"], list):
         raise _bad(file, "findings is not a list", "findings がリストではありません", path="findings")
 
@@ -102,6 +107,11 @@ def load(file: str) -> tuple[dict[str, Any], str]:
         for key in ("deadline", "requirement_name", "requirement_name_ja", "message"):
             check(f, key, (str, type(None)), where)
         check(f, "waiver", (dict, type(None)), where)
+        check(f, "basis", (str, type(None)), where)
+        check(f, "stale", (bool, type(None)), where)
+        if isinstance(f.get("status"), str) and f["status"] not in STATUS_RANK:
+            raise _bad(file, f"unknown status {f['status']!r}", f"状態 {f['status']!r} は不明です",
+                       path=f"findings[{i}].status")
         for k, v in (f.get("waiver") or {}).items():      # passed through to the diff's output
             check(f["waiver"], k, (str, int, float, bool, type(None)), where + "waiver.")
         if f["id"] in seen:
@@ -120,7 +130,19 @@ def _brief(f: dict[str, Any]) -> dict[str, Any]:
     return {"id": f["id"], "rule": f["rule"], "area": f["area"], "requirement": f["requirement"],
             "requirement_name": f.get("requirement_name"), "requirement_name_ja": f.get("requirement_name_ja"),
             "status": f["status"], "severity": f["severity"],
-            "deadline": f["deadline"], "message": f.get("message"), "waiver": f.get("waiver")}
+            "deadline": f["deadline"], "basis": f.get("basis"), "stale": f.get("stale"),
+            "message": f.get("message"), "waiver": f.get("waiver")}
+
+
+def _by_requirement(d: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """One finding per requirement: the worst (a 1.x file may hold several for one requirement)."""
+    out: dict[str, dict[str, Any]] = {}
+    for f in d["findings"]:
+        was = out.get(f["requirement"])
+        if was is None or (STATUS_RANK[f["status"]], _SEV_RANK.get(f["severity"], 9)) < \
+                (STATUS_RANK[was["status"]], _SEV_RANK.get(was["severity"], 9)):
+            out[f["requirement"]] = f
+    return out
 
 
 def _side(d: dict[str, Any], file: str, sha: str) -> dict[str, Any]:
@@ -134,31 +156,36 @@ def _side(d: dict[str, Any], file: str, sha: str) -> dict[str, Any]:
 def compare(old: dict[str, Any], new: dict[str, Any], old_file: str = "OLD", new_file: str = "NEW",
             old_sha: str = "", new_sha: str = "") -> dict[str, Any]:
     """The diff model (its JSON form is `gapcheck diff --format json`)."""
-    o = {f["id"]: f for f in old["findings"]}
-    n = {f["id"]: f for f in new["findings"]}
-    added = [_brief(f) for f in new["findings"] if f["id"] not in o]
-    resolved = [_brief(f) for f in old["findings"] if f["id"] not in n]
-    # A resolved finding whose requirement still has a (new) finding is not a closed gap: link them.
-    for f in resolved:
-        f["still_open_as"] = [x["id"] for x in added if x["requirement"] == f["requirement"]]
-    for f in added:
-        f["replaces"] = [x["id"] for x in resolved if x["requirement"] == f["requirement"]]
+    o, n = _by_requirement(old), _by_requirement(new)
+    added = [_brief(f) for r, f in n.items() if r not in o]
+    resolved = [_brief(f) for r, f in o.items() if r not in n]
     changed, unchanged = [], 0
-    for f in new["findings"]:
-        if f["id"] not in o:
+    counts = {"worse": 0, "better": 0, "same": 0}
+    for r, f in n.items():
+        if r not in o:
             continue
-        was = o[f["id"]]
-        ch = {k: {"old": was[k], "new": f[k]} for k in COMPARED if was[k] != f[k]}
-        if ch:
-            changed.append({**_brief(f), "changes": ch})
-        else:
+        was = o[r]
+        ch = {k: {"old": was.get(k), "new": f.get(k)} for k in COMPARED
+              if k in was and k in f and was.get(k) != f.get(k)}
+        if not ch:
             unchanged += 1
+            continue
+        rank_old, rank_new = STATUS_RANK[was["status"]], STATUS_RANK[f["status"]]
+        direction = "worse" if rank_new < rank_old else "better" if rank_new > rank_old else "same"
+        counts[direction] += 1
+        changed.append({**_brief(f), "old_id": was["id"], "direction": direction, "changes": ch})
     a, b = _side(old, old_file, old_sha), _side(new, new_file, new_sha)
     notes = []
     if a["profile"] != b["profile"]:
         notes.append({"en": f"the files describe different profiles ({a['profile']} / {b['profile']}): "
-                            "finding IDs include the profile, so nothing matches",
-                      "ja": f"2つのファイルの団体が異なります（{a['profile']} / {b['profile']}）。指摘IDは団体ごとのため一致しません"})
+                            "their requirements are compared, but they are not the same municipality's",
+                      "ja": f"2つのファイルの団体が異なります（{a['profile']} / {b['profile']}）。"
+                            "要件ごとに比べていますが、同じ団体の比較ではありません"})
+    if (old.get("schema_version") or "")[:2] != (new.get("schema_version") or "")[:2]:
+        notes.append({"en": f"schema {old.get('schema_version')} → {new.get('schema_version')}: compared by "
+                            "requirement (a 1.x file's several findings of one requirement are read as the worst)",
+                      "ja": f"スキーマ {old.get('schema_version')} → {new.get('schema_version')}: 要件ごとに比較しました"
+                            "（1.x で1要件に複数ある指摘は最も重いものとして読みます）"})
     if a["rules_version"] != b["rules_version"]:
         notes.append({"en": f"the rule set differs ({a['rules_version']} → {b['rules_version']})",
                       "ja": f"ルールセットが異なります（{a['rules_version']} → {b['rules_version']}）"})
@@ -174,7 +201,8 @@ def compare(old: dict[str, Any], new: dict[str, Any], old_file: str = "OLD", new
     return {
         "diff_version": DIFF_VERSION,
         "old": a, "new": b,
-        "summary": {"new": len(added), "resolved": len(resolved), "changed": len(changed), "unchanged": unchanged},
+        "summary": {"new": len(added), "resolved": len(resolved), "worse": counts["worse"],
+                    "better": counts["better"], "changed": counts["same"], "unchanged": unchanged},
         "new_findings": added, "resolved": resolved, "changed": changed,
         "notes": notes,
     }
@@ -188,7 +216,7 @@ def diff_files(old_file: str, new_file: str) -> dict[str, Any]:
 
 def has_differences(d: dict[str, Any]) -> bool:
     s = d["summary"]
-    return bool(s["new"] or s["resolved"] or s["changed"])
+    return bool(s["new"] or s["resolved"] or s["worse"] or s["better"] or s["changed"])
 
 
 # ------------------------------------------------------------------------------ rendering
@@ -215,18 +243,21 @@ def _rows(d: dict[str, Any], lang: str) -> dict[str, tuple[list[str], list[list[
         name = (f.get("requirement_name_ja") if lang == "ja" else None) or f.get("requirement_name") or ""
         return f"{f['requirement']} {name}".strip()
 
-    def row(f, link):
+    def row(f):
         return [f["id"], _name("status", f["status"], lang), _name("severity", f["severity"], lang),
-                f["deadline"] or "-", req(f), f["rule"],
-                ", ".join(f[link])]
+                f["deadline"] or "-", req(f), f["rule"]]
 
-    changed = [[f["id"], "; ".join(f"{L[k]}: {_name(k, c['old'], lang)} → {_name(k, c['new'], lang)}"
-                                   for k, c in f["changes"].items()),
-                req(f), f["rule"]] for f in d["changed"]]
+    def changes(direction):
+        return [[f["id"], "; ".join(f"{L.get(k, k)}: {_name(k, c['old'], lang)} → {_name(k, c['new'], lang)}"
+                                    for k, c in f["changes"].items()),
+                 req(f), f["rule"]] for f in d["changed"] if f["direction"] == direction]
+    head = [L["id"], L["change"], L["requirement"], L["rule"]]
     return {
-        "new_findings": (plain + [L["replaces"]], [row(f, "replaces") for f in d["new_findings"]]),
-        "resolved": (plain + [L["still_open_as"]], [row(f, "still_open_as") for f in d["resolved"]]),
-        "changed": ([L["id"], L["change"], L["requirement"], L["rule"]], changed),
+        "new_findings": (plain, [row(f) for f in d["new_findings"]]),
+        "resolved": (plain, [row(f) for f in d["resolved"]]),
+        "worse": (head, changes("worse")),
+        "better": (head, changes("better")),
+        "changed": (head, changes("same")),
     }
 
 
@@ -237,23 +268,23 @@ def _head(d: dict[str, Any], lang: str) -> list[str]:
            f"{d['old']['findings']} {L['findings']})",
            f"{L['new']}: {d['new']['file']}  ({d['new']['profile']}, {L['as_of']} {d['new']['as_of']}, "
            f"{d['new']['findings']} {L['findings']})",
-           f"{L['new_findings']} {s['new']}  {L['resolved']} {s['resolved']}  {L['changed']} {s['changed']}  "
-           f"{L['unchanged']} {s['unchanged']}"]
+           f"{L['new_findings']} {s['new']}  {L['resolved']} {s['resolved']}  {L['worse']} {s['worse']}  "
+           f"{L['better']} {s['better']}  {L['changed']} {s['changed']}  {L['unchanged']} {s['unchanged']}"]
     out += [f"{L['notes']}: {n[lang]}" for n in d["notes"]]
     return out
 
 
-def render(d: dict[str, Any], fmt: str, lang: str) -> str:
+def render(d: dict[str, Any], fmt: str, lang: str, width: int | None = None) -> str:
     if fmt == "json":
         return json.dumps(d, ensure_ascii=False, indent=2) + "\n"
     from ..errors import printable
 
     # Everything shown comes from the two files (IDs, names, messages) or their names: a control
     # character in them is shown escaped, line by line, so that it cannot drive a terminal.
-    return "\n".join(printable(line) for line in _render_text(d, fmt, lang).split("\n"))
+    return "\n".join(printable(line) for line in _render_text(d, fmt, lang, width).split("\n"))
 
 
-def _render_text(d: dict[str, Any], fmt: str, lang: str) -> str:
+def _render_text(d: dict[str, Any], fmt: str, lang: str, width: int | None = None) -> str:
     L = DL[lang]
     sections = _rows(d, lang)
     if fmt == "markdown":
@@ -262,19 +293,23 @@ def _render_text(d: dict[str, Any], fmt: str, lang: str) -> str:
         out = [f"# {L['title']}", ""] + [f"- {esc(x)}" for x in _head(d, lang)]
         if not has_differences(d):
             out += ["", L["none"]]
-        for key in ("new_findings", "resolved", "changed"):
+        for key in ("new_findings", "resolved", "worse", "better", "changed"):
             headers, rows = sections[key]
             if rows:
                 out += ["", f"## {L[key]} ({len(rows)})", ""] + table(headers, rows)
         return "\n".join(out) + "\n"
-    from tabulate import tabulate
+    from ..errors import printable
+    from ..report.formats.fit import fit_table, fit_text, terminal_width
 
+    W = width or terminal_width()
     out = _head(d, lang)
     if not has_differences(d):
         out += ["", L["none"]]
-    for key in ("new_findings", "resolved", "changed"):
+    for key in ("new_findings", "resolved", "worse", "better", "changed"):
         headers, rows = sections[key]
         if rows:
-            out += ["", f"{L[key]} ({len(rows)}):",
-                    tabulate(rows, headers=headers, disable_numparse=True)]
-    return "\n".join(out) + "\n"
+            # escaped first (control characters as \\x1b, as every line below): the table
+            # would otherwise show them as U+FFFD
+            rows = [[printable(str(c)) if c is not None else "" for c in r] for r in rows]
+            out += ["", f"{L[key]} ({len(rows)}):", fit_table(rows, headers, W)]
+    return fit_text("\n".join(out) + "\n", W)

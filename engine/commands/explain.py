@@ -4,13 +4,13 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from tabulate import tabulate
-
 from ..load import jdate
 from ..api import Engine
 from ..load.catalog import CatalogSet, cite
 from ..errors import GapcheckError
-from ..labels import OBLIGATION_NAMES, OBLIGATION_WHY, VIEW_HEADINGS as H
+from ..labels import (FACT_NAMES, KIND_NAMES, LEVEL_NAMES, LABELS, OBLIGATION_NAMES, OBLIGATION_WHY,
+                      RULE_STATUS_NAMES, VIEW_HEADINGS as H, area_name, word)
+from ..report.formats.fit import fit_table, terminal_width, wrap_to
 from ..load.validation import _suggest
 from ..match.conditions import describe as describe_conditions
 
@@ -18,7 +18,32 @@ def _dump(obj) -> str:
     return json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
 
 
-def list_catalogs(cs: CatalogSet, fmt: str, lang: str) -> str:
+_VALUE_WORDS = None
+
+
+def _values_in_words(line: str) -> str:
+    """A condition described in Japanese with the profile's and the engine's status codes in
+    words ("status が planned, in_progress のいずれか" -> "status が 予定, 対応中 のいずれか");
+    the conditions as written follow it for rule authors."""
+    import re
+
+    global _VALUE_WORDS
+    if _VALUE_WORDS is None:
+        from ..labels import ITEM_STATUS_NAMES
+
+        words = {**LABELS["ja"]["status_names"], **ITEM_STATUS_NAMES["ja"], "by_deadline": "期限により判定",
+                 "due_soon": "期限間近"}
+        _VALUE_WORDS = (re.compile(r"(?<![\w.])(%s)(?![\w])" % "|".join(sorted(words, key=len, reverse=True))),
+                        words)
+    pat, words = _VALUE_WORDS
+    return pat.sub(lambda m: words[m.group(1)], line)
+
+
+def _sev(sev: str, lang: str) -> str:
+    return LABELS[lang]["severity_names"].get(sev, sev)
+
+
+def list_catalogs(cs: CatalogSet, fmt: str, lang: str, width: int | None = None) -> str:
     rows = []
     for area, cat in cs.catalogs.items():
         kinds = Counter(i.kind for i in cat.items)
@@ -28,13 +53,18 @@ def list_catalogs(cs: CatalogSet, fmt: str, lang: str) -> str:
     if fmt == "json":
         return _dump(rows)
     h = H[lang]
-    return tabulate([[r["area"], r["name"], r["edition"], r["as_of"], r["items"],
-                      ", ".join(f"{k} {v}" for k, v in r["kinds"].items())] for r in rows],
-                    headers=[h["area"], h["name"], h["edition"], h["as_of"], h["items"], h["kinds"]],
-                    disable_numparse=True) + "\n"
+    return fit_table([[r["area"], r["name"], r["edition"], r["as_of"], r["items"],
+                       "、".join(f"{word(KIND_NAMES, k, lang)} {v}" for k, v in r["kinds"].items()) if lang == "ja"
+                       else ", ".join(f"{word(KIND_NAMES, k, lang)} {v}" for k, v in r["kinds"].items())]
+                      for r in rows],
+                     [h["area_id"], h["name"], h["edition"], h["as_of"], h["items"], h["kinds"]],
+                     width or terminal_width(), wrap_min={1: 12, 5: 12}) + "\n"
 
 
 def _catalog(cs: CatalogSet, area: str):
+    for a, c in cs.catalogs.items():       # by its name too
+        if area in (c.name.ja, c.name.en):
+            area = a
     if area not in cs.catalogs:
         sug = _suggest(area, list(cs.catalogs))
         raise GapcheckError(f"no catalog '{area}'", f"カタログ '{area}' はありません",
@@ -43,8 +73,9 @@ def _catalog(cs: CatalogSet, area: str):
     return cs.catalogs[area]
 
 
-def show_catalog(cs: CatalogSet, area: str, fmt: str, lang: str) -> str:
+def show_catalog(cs: CatalogSet, area: str, fmt: str, lang: str, width: int | None = None) -> str:
     cat = _catalog(cs, area)
+    W = width or terminal_width()
     items = []
     for it in cat.items:
         items.append({
@@ -64,35 +95,61 @@ def show_catalog(cs: CatalogSet, area: str, fmt: str, lang: str) -> str:
                       "lists": {k: v.model_dump() for k, v in cat.lists.items()},
                       "items": items})
     h = H[lang]
-    head = f"{cat.name.get(lang)} ({cat.area})  {h['edition']}: {cat.edition}  {h['as_of']}: {cat.as_of}\n"
+    head = "\n".join(wrap_to(f"{cat.name.get(lang)}  {h['edition']}: {cat.edition}  {h['as_of']}: {cat.as_of}",
+                              W)) + "\n"
     rows = []
     for it in items:
         dl = jdate.date_label(jdate.parse_day(it["deadline"]), lang) if it["deadline"] else ""
         if it["extended_deadline"]:
             dl += f" → {it['extended_deadline']}"
-        rows.append([it["id"], it["name"], it["kind"], it["group"] or "", it["level"],
-                     OBLIGATION_NAMES[lang][it["obligation"]], dl,
+        rows.append([it["id"], it["name"], word(KIND_NAMES, it["kind"], lang), it["group"] or "",
+                     word(LEVEL_NAMES, it["level"], lang), OBLIGATION_NAMES[lang][it["obligation"]], dl,
                      "; ".join(f"{c['source']} {c['locator'] or ''}".strip() for c in it["citation"])])
-    table = tabulate(rows, headers=[h["id"], h["name"], h["kind"], h["group"], h["level"], h["obligation"],
-                                    h["deadline"], h["sources"]], disable_numparse=True)
-    srcs = "\n".join(f"  [{s.id}] {s.title}" + (f" ({s.date})" if s.date else "") + (f" {s.url}" if s.url else "")
-                     for s in cat.sources)
-    lists = "".join(f"  [{k}] {v.get(lang)}\n" for k, v in cat.lists.items())
+    table = fit_table(rows, [h["id"], h["name"], h["kind"], h["group"], h["level"], h["obligation"],
+                             h["deadline"], h["sources"]], W, wrap_min={1: 10, 2: 6, 3: 6, 5: 6, 6: 10, 7: 10})
+    srcs = "\n".join(ln for s in cat.sources for ln in wrap_to(
+        f"[{s.id}] {s.title}" + (f" ({s.date})" if s.date else "") + (f" {s.url}" if s.url else ""), W, "  "))
+    lists = "".join(ln + "\n" for k, v in cat.lists.items() for ln in wrap_to(f"[{k}] {v.get(lang)}", W, "  "))
     lists = (("\n一覧:\n" if lang == "ja" else "\nLists:\n") + lists) if lists else ""
     return head + "\n" + table + "\n\n" + h["sources"] + ":\n" + srcs + "\n" + lists
 
 
-def list_rules(engine: Engine, fmt: str, lang: str) -> str:
+def list_rules(engine: Engine, fmt: str, lang: str, width: int | None = None) -> str:
     rows = [{"id": r.id, "catalog": r.catalog, "fact": r.fact, "status": r.status, "severity": r.severity,
              "obligation": r.obligation, "title": r.title.get(lang), "examples": len(r.examples)}
             for r in engine.rules.rules]
     if fmt == "json":
         return _dump(rows)
     h = H[lang]
-    return tabulate([[r["id"], r["catalog"], r["status"], r["severity"], OBLIGATION_NAMES[lang][r["obligation"]],
-                      r["title"]] for r in rows],
-                    headers=[h["rule"], h["catalog"], h["status"], h["severity"], h["obligation"], h["title"]],
-                    disable_numparse=True) + "\n"
+    cats = engine.catalogs.catalogs
+    every = "要件による" if lang == "ja" else "the requirement's"
+    return fit_table([[r["id"], area_name(cats, r["catalog"], lang) if r["catalog"] != "*" else
+                       ("全分野" if lang == "ja" else "every area"), word(RULE_STATUS_NAMES, r["status"], lang),
+                       _sev_word(r["severity"], lang), OBLIGATION_NAMES[lang].get(r["obligation"], every), r["title"]]
+                      for r in rows],
+                     [h["rule"], h["area"], h["status"], h["severity"], h["obligation"], h["title"]],
+                     width or terminal_width(), wrap_min={0: 16, 1: 10, 4: 6, 5: 16}) + "\n"
+
+
+def _sev_word(sev: str, lang: str) -> str:
+    if sev == "by_obligation":
+        return "義務の種類による" if lang == "ja" else "by obligation"
+    return _sev(sev, lang)
+
+
+def _severity_line(r, lang: str) -> str:
+    """The severity, and for by_obligation the table's values for the rule's obligations."""
+    from ..vocab import SEVERITY_BY_OBLIGATION
+
+    if r.severity != "by_obligation":
+        return _sev_word(r.severity, lang)
+    status = "overdue" if r.status == "by_deadline" else r.status
+    table = SEVERITY_BY_OBLIGATION[status]
+    obs = [r.obligation] if r.obligation else list(table)
+    if r.obligation:
+        return _sev_word(table[r.obligation], lang) + (" （義務の種類による）" if lang == "ja" else " (by obligation)")
+    parts = ", ".join(f"{OBLIGATION_NAMES[lang][o]} {_sev_word(table[o], lang)}" for o in obs)
+    return _sev_word("by_obligation", lang) + f" ({parts})"
 
 
 def _where(file: str, line: int | None) -> str:
@@ -117,22 +174,28 @@ def explain(engine: Engine, ident: str, lang: str) -> str:
     for r in engine.rules.rules:
         if r.id == ident:
             file, line = rule_line(engine.rules, r)
-            cat = cs.catalogs[r.catalog]
-            reqs = [r.requirement] if r.requirement else [i.id for i in cat.items]
-            sev = {"ja": {"critical": "重大", "high": "高", "medium": "中", "low": "低", "info": "情報"},
-                   "en": {}}[lang].get(r.severity, r.severity)
+            cat = cs.catalogs.get(r.catalog)
+            if cat is None:            # a common rule (catalog "*"): every area
+                reqs = list(cs.items)
+                where = ("  分野: 全分野（共通ルール）" if ja else "  catalog: every area (a common rule)")
+            else:
+                reqs = [r.requirement] if r.requirement else [i.id for i in cat.items]
+                where = (f"  分野: {cat.name.ja}（分野ID {r.catalog}）、版 {cat.edition}" if ja else
+                         f"  catalog: {r.catalog} ({cat.name.get(lang)}), edition {cat.edition}")
+            sev = _severity_line(r, lang)
+            every = "要件による" if ja else "the requirement's"
             out = [f"{r.id}: {r.title.get(lang)}",
                    f"  {'定義' if ja else 'defined in'}: {_where(file, line)}",
-                   f"  {'カタログ' if ja else 'catalog'}: {r.catalog} ({cat.name.get(lang)}), "
-                   f"{'版' if ja else 'edition'} {cat.edition}",
-                   f"  {'判定する状態' if ja else 'finding status'}: {r.status}   {'重大度' if ja else 'severity'}: {sev}   "
-                   f"{'義務の種類' if ja else 'obligation'}: {OBLIGATION_NAMES[lang][r.obligation]}",
-                   f"  {'重大度の理由' if ja else 'why this severity'}: {OBLIGATION_WHY[lang][r.obligation]}",
+                   where,
+                   f"  {'判定する状態' if ja else 'finding status'}: {word(RULE_STATUS_NAMES, r.status, lang)}   "
+                   f"{'重大度' if ja else 'severity'}: {sev}   "
+                   f"{'義務の種類' if ja else 'obligation'}: {OBLIGATION_NAMES[lang].get(r.obligation, every)}",
+                   f"  {'重大度の理由' if ja else 'why this severity'}: {OBLIGATION_WHY[lang].get(r.obligation, every)}",
                    ("  判定条件（" + ("要件ごと" if r.fact == "requirement" else "団体ごと")
                     + "。すべて満たすとき指摘）:") if ja else
                    ("  what it checks (" + ("per requirement" if r.fact == "requirement" else "per profile")
                     + "; a finding when all hold):")]
-            out += ["    " + ln for ln in describe_conditions(r.when, lang)]
+            out += ["    " + (_values_in_words(ln) if ja else ln) for ln in describe_conditions(r.when, lang)]
             out.append(f"  {'条件（記述のまま）' if ja else 'conditions as written'}:")
             out += ["    " + ln for ln in yaml.safe_dump(r.when, allow_unicode=True, sort_keys=False).splitlines()]
             out.append(f"  {'メッセージ' if ja else 'message'}: {r.message.get(lang)}")
@@ -160,8 +223,10 @@ def explain(engine: Engine, ident: str, lang: str) -> str:
     if ident in cs.items:
         cat, it = cs.items[ident]
         out = [f"{it.id}: {it.name.ja} / {it.name.en}",
-               f"  {'分野' if ja else 'area'}: {cat.area} ({cat.name.get(lang)}), {'版' if ja else 'edition'} {cat.edition}",
-               f"  {'種別' if ja else 'kind'}: {it.kind}" + (f" / {it.group}" if it.group else "") + f" / {it.level}",
+               (f"  分野: {cat.name.ja}（分野ID {cat.area}）、版 {cat.edition}" if ja else
+                f"  area: {cat.area} ({cat.name.get(lang)}), edition {cat.edition}"),
+               f"  {'種別' if ja else 'kind'}: {word(KIND_NAMES, it.kind, lang)}" + (f" / {it.group}" if it.group else "")
+               + f" / {word(LEVEL_NAMES, it.level, lang)}",
                f"  {'義務の種類' if ja else 'obligation'}: {OBLIGATION_NAMES[lang][it.obligation]}"
                f" — {OBLIGATION_WHY[lang][it.obligation]}"]
         if it.deadline:
@@ -184,10 +249,12 @@ def explain(engine: Engine, ident: str, lang: str) -> str:
                        + (f" <{c['url']}>" if c["url"] else ""))
         if it.note:
             out.append(f"  {'注記' if ja else 'note'}: {it.note}")
-        rules = [r for r in engine.rules.rules if r.catalog == cat.area and (r.requirement in (None, it.id))]
+        rules = [r for r in engine.rules.rules
+                 if r.catalog in (cat.area, "*") and (r.requirement in (None, it.id))]
         out.append(f"  {'判定するルール' if ja else 'rules that assess it'}:")
         for r in rules:
-            out.append(f"    {r.id} ({r.status}, {r.severity}): {r.title.get(lang)}")
+            out.append(f"    {r.id} ({word(RULE_STATUS_NAMES, r.status, lang)}, {_sev_word(r.severity, lang)}): "
+                       f"{r.title.get(lang)}")
         out.append("  " + ("詳しくは: gapcheck explain ルールID" if ja else "more: gapcheck explain RULE_ID"))
         return "\n".join(out) + "\n"
     known = [r.id for r in engine.rules.rules] + list(cs.items)

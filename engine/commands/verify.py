@@ -10,6 +10,10 @@ An example is a small profile (only the parts that matter) and an evaluation dat
       plan_scope: {base_systems: [BS-JUKI]}      # optional
       facts: {elqr_levies: {nhi_levied_as: tax}} # optional area facts
       plan: {title: ..., period_end: 令和7年度末}  # optional
+      municipality: {welfare_office: false}     # optional municipality attributes
+      defaults: {base_systems: {status: planned}} # optional area defaults
+      basis: plan                  # optional: the profile's basis
+      status: unverified           # optional: the finding status the requirement must get
       requirement: BS-JUKI         # which requirement to look at (default: the only item given,
                                    # or the rule's own requirement for profile rules)
 
@@ -32,7 +36,7 @@ from ..load.rules import rule_line
 from ..load.validation import InvalidInput, validate
 
 EXAMPLE_KEYS = {"expect", "note", "as_of", "profile_as_of", "items", "plan_scope", "facts", "plan",
-                "requirement"}
+                "requirement", "municipality", "defaults", "basis", "status"}
 
 
 @dataclass
@@ -44,6 +48,7 @@ class ExampleResult:
     detail: str
     file: str
     line: int | None
+    detail_ja: str = ""
 
 
 def example_profile(ex: dict[str, Any], engine: Engine) -> dict[str, Any]:
@@ -57,6 +62,13 @@ def example_profile(ex: dict[str, Any], engine: Engine) -> dict[str, Any]:
     }
     if "plan" in ex:
         doc["plan"] = copy.deepcopy(ex["plan"])
+    if ex.get("municipality"):
+        doc["municipality"].update(copy.deepcopy(ex["municipality"]))
+        doc["profile_version"] = 2
+    if ex.get("basis"):
+        doc["basis"] = ex["basis"]
+    for area, dflt in (ex.get("defaults") or {}).items():
+        doc["areas"].setdefault(area, {})["defaults"] = dict(dflt)
     for rid, st in (ex.get("items") or {}).items():
         area = cs.area_of(rid) if rid in cs.items else "unknown"
         doc["areas"].setdefault(area, {}).setdefault("items", {})[rid] = copy.deepcopy(st)
@@ -101,12 +113,24 @@ def run_examples(engine: Engine, only: str | None = None) -> list[ExampleResult]
                 lp = LoadedProfile(prof, doc, doc.file)
                 res = evaluate(engine.ruleset, lp, resolve_as_of(ex["as_of"]),
                                include_passed=True)
-                fired = any(f.rule == rule.id and f.requirement == req for f in res.findings)
-                others = sorted({f.rule for f in res.findings if f.requirement == req})
+                # a rule "fires" when it matched the requirement, whether it decided the finding
+                # or is listed among the others that matched (also_matched)
+                mine = [f for f in res.findings if f.requirement == req]
+                matched = {f.rule for f in mine} | {a["rule"] for f in mine for a in f.also_matched}
+                fired = rule.id in matched
+                others = sorted(matched)
                 passed = fired == (expect == "fire")
+                got = mine[0].status if mine else None
+                if passed and ex.get("status") and ex["status"] != got:
+                    passed = False
                 detail = (f"{'fired' if fired else 'did not fire'} for {req}"
-                          + (f"; rules that fired for it: {', '.join(others)}" if others else ""))
+                          + (f" (finding status {got})" if got else "")
+                          + (f"; rules that matched it: {', '.join(others)}" if others else ""))
+                detail_ja = (f"{req} に{'該当しました' if fired else '該当しませんでした'}"
+                             + (f"（指摘の状態 {got}）" if got else "")
+                             + (f"。この要件に該当したルール: {', '.join(others)}" if others else ""))
             except GapcheckError as e:
                 passed, detail = False, "invalid example: " + e.render("en")
-            out.append(ExampleResult(rule.id, i + 1, str(expect), passed, detail, file, line))
+                detail_ja = "例の誤り: " + e.render("ja")
+            out.append(ExampleResult(rule.id, i + 1, str(expect), passed, detail, file, line, detail_ja))
     return out

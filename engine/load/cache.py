@@ -738,7 +738,7 @@ class EngineCodec:
             rules = _from_same(e["rules"], doc.data.get("rules"))
             _need(len(rules) > 0)
             for r in map(rule, rules):
-                _need(r.id not in book.rule_files and r.catalog in cs.catalogs, "a rule twice, or of no catalog")
+                _need(r.id not in book.rule_files and (r.catalog in cs.catalogs or r.catalog == "*"), "a rule twice, or of no catalog")
                 book.rule_files[r.id] = doc.file
                 book.rules.append(r)
         book.digest = h.hexdigest()

@@ -13,8 +13,9 @@ import types
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator,
                       model_validator)
 
-from ..vocab import (ACTIONS, FINDING_STATUSES, ITEM_STATUSES, OBLIGATIONS, RULE_STATUSES,  # noqa: F401
-                     SEVERITIES)
+from ..vocab import (ACTIONS, FINDING_STATUSES, ITEM_STATUSES, MUNICIPALITY_ATTRIBUTES,  # noqa: F401
+                     MUNICIPALITY_TYPES, NHI_LEVIES, OBLIGATIONS, PROFILE_BASES, RULE_SEVERITIES, RULE_STAGES, RULE_STATUSES,
+    SEVERITIES)
 from . import jdate
 from .yamlio import ascii_token
 
@@ -122,9 +123,20 @@ class ExtendedDeadline(BaseModel):
     """A later deadline that applies when the municipality is designated for it
     (e.g. 特定移行支援システム: 令和12年度末)."""
     model_config = Strict
-    deadline: Deadline
+    deadline: Deadline                         # the outer limit (おおむね令和12年度末)
     name: Text
     citation: list[Citation] = Field(default_factory=list)
+    # the designation reason categories (事由) a profile may give: code -> name
+    reasons: dict[str, Text] = Field(default_factory=dict)
+
+
+class NationalProvision(BaseModel):
+    """The nation provides this for every municipality (e.g. 転出届 via マイナポータル since
+    2023-02-06): it is met everywhere from `since`, on the catalog's source (basis national)."""
+    model_config = Strict
+    since: Day
+    name: Text
+    citation: list[Citation] = Field(min_length=1)
 
 
 class Expectation(BaseModel):
@@ -151,10 +163,27 @@ class Item(BaseModel):
     action: ActionType = "other"               # what closing the gap usually takes (budget)
     department: Optional[str] = None           # usual 担当部門
     attrs: dict[str, Union[str, int, bool, None]] = Field(default_factory=dict)
+    # the municipality attributes the duty depends on (profile municipality block): attribute ->
+    # the value, or the values, for which it applies; all must hold
+    applies_if: dict[str, Union[bool, str, list[str]]] = Field(default_factory=dict)
+    provided_nationally: Optional[NationalProvision] = None
     citation: list[Citation] = Field(min_length=1)
     note: Optional[str] = None
     superseded_by: Optional[str] = None
     withdrawn: Optional[Day] = None
+
+    @field_validator("applies_if")
+    @classmethod
+    def _applies_if(cls, v: dict) -> dict:
+        for k, want in v.items():
+            allowed = MUNICIPALITY_ATTRIBUTES.get(k)
+            if allowed is None:
+                raise ValueError(f"applies_if: '{k}' is not a municipality attribute "
+                                 f"({', '.join(MUNICIPALITY_ATTRIBUTES)})")
+            for w in (want if isinstance(want, list) else [want]):
+                if w not in allowed:
+                    raise ValueError(f"applies_if: {k} cannot be {w!r} ({', '.join(map(str, allowed))})")
+        return v
 
     @field_validator("id")
     @classmethod
@@ -253,24 +282,56 @@ def _facts(v: Any) -> Any:
     return {k: ascii_token(x) for k, x in v.items()} if isinstance(v, dict) else v
 
 
+def _basis(v: Any) -> Any:
+    if isinstance(v, str):
+        s = ascii_token(v).strip()
+        return BASIS_ALIASES.get(s, s.lower() if s.isascii() else s)
+    return v
+
+
+BASIS_ALIASES = {"記録": "record", "実績": "record", "調査": "survey", "調査回答": "survey", "計画": "plan"}
+BasisValue = Annotated[Literal[PROFILE_BASES], BeforeValidator(_basis)]
+
+
 class ItemStatus(BaseModel):
-    """The profile's statement about one requirement."""
+    """The profile's statement about one requirement (profile_version 2 adds basis, as_of,
+    in_plan and the designation's date and reason)."""
     model_config = Strict
-    status: Annotated[ItemStatusValue, BeforeValidator(_status)] = "unknown"
+    status: Optional[Annotated[ItemStatusValue, BeforeValidator(_status)]] = None   # None: not said
+    basis: Optional[BasisValue] = None        # what the statement rests on (else the area's, the profile's)
+    as_of: Optional[Deadline] = None          # the date of the statement, where not the profile's as_of
+    in_plan: Optional[bool] = None            # the municipality's plan covers it
     done_on: Optional[DateSpan] = None        # when it was done (a fact)
     planned: Optional[DateSpan] = None        # when the plan says it will be done (a plan)
     designated: Optional[bool] = None         # designated for the catalog's extended deadline
+    designated_until: Optional[DateSpan] = None   # its own 移行完了予定時期 (特定移行支援)
+    designation_reason: Optional[str] = None  # the reason category (事由), a code of the catalog
     value: Annotated[Optional[Union[str, int]], BeforeValidator(ascii_token)] = None  # compared with `expect`
     department: Optional[str] = None          # 担当部門
     # yen, as the profile gives it
     cost_estimate: Annotated[Optional[int], BeforeValidator(_yen)] = Field(default=None, ge=0, le=MAX_YEN)
+    cost_approximate: Optional[bool] = None   # the estimate was written as approximate (約500万円)
     source: Optional[str] = None              # where in the municipality's records this comes from
     note: Optional[str] = None
 
 
+class AreaDefaults(BaseModel):
+    """What every current requirement of the area takes unless its item says otherwise: the
+    common case "all 20 systems by 令和7年度末, from the plan" written once."""
+    model_config = Strict
+    status: Optional[Annotated[ItemStatusValue, BeforeValidator(_status)]] = None
+    basis: Optional[BasisValue] = None
+    as_of: Optional[Deadline] = None
+    in_plan: Optional[bool] = None
+    planned: Optional[DateSpan] = None
+    department: Optional[str] = None
+
+
 class AreaState(BaseModel):
     model_config = Strict
-    # item IDs the municipality's own plan covers
+    defaults: Optional[AreaDefaults] = None
+    # item IDs the municipality's own plan covers (shorthand: in_plan true for these, false for
+    # the area's other requirements of the same kind)
     plan_scope: Annotated[Optional[list[str]], BeforeValidator(_tokens)] = None
     facts: Annotated[dict[str, Union[str, int, bool, DateSpan, None]],
                      BeforeValidator(_facts)] = Field(default_factory=dict)
@@ -289,12 +350,34 @@ class AreaState(BaseModel):
         return v
 
 
+NHI_ALIASES = {"国保税": "tax", "国民健康保険税": "tax", "税": "tax",
+               "国保料": "premium", "国民健康保険料": "premium", "料": "premium"}
+
+
+def _nhi(v: Any) -> Any:
+    if isinstance(v, str):
+        s = ascii_token(v).strip()
+        return NHI_ALIASES.get(s, s)
+    return v
+
+
 class Municipality(BaseModel):
     model_config = Strict
     name: str
     name_en: Optional[str] = None
     code: str                                  # 全国地方公共団体コード (6 digits, with check digit)
     prefecture: str
+    # the attributes duties depend on (engine.vocab.MUNICIPALITY_ATTRIBUTES; null: unknown)
+    type: Optional[Literal[MUNICIPALITY_TYPES]] = None
+    welfare_office: Optional[bool] = None      # 福祉事務所を設置している
+    nhi_levy: Annotated[Optional[Literal[NHI_LEVIES]], BeforeValidator(_nhi)] = None
+    port: Optional[bool] = None                # 港湾管理者である
+    river: Optional[bool] = None               # 河川管理者である（準用河川・普通河川）
+    water: Optional[bool] = None               # 水道事業を経営している
+    sewerage: Optional[bool] = None            # 下水道事業を経営している
+    building_official: Optional[bool] = None   # 建築主事を置く
+    industrial_waste_authority: Optional[bool] = None   # 産業廃棄物処理業の許可権限を持つ
+    health_center: Optional[bool] = None       # 保健所を設置している
 
     @field_validator("code", mode="before")
     @classmethod
@@ -390,15 +473,37 @@ class Plan(BaseModel):
     url: Optional[str] = None
 
 
+PROFILE_VERSIONS = (1, 2)
+
+
 class Profile(BaseModel):
     model_config = Strict
-    profile_version: Literal[1] = 1
+    profile_version: Literal[PROFILE_VERSIONS] = 1
     id: str
     municipality: Municipality
     as_of: Day
+    basis: Optional[BasisValue] = None         # what the profile's facts rest on (default below)
     source: Optional[str] = None
     plan: Optional[Plan] = None
     areas: Annotated[dict[str, AreaState], BeforeValidator(_empty_is_none)] = Field(default_factory=dict)
+
+    @property
+    def default_basis(self) -> str:
+        """The basis of a fact that names none (nor its area): the profile's `basis`, else
+        `plan` when the profile's source names a plan (計画, plan), else `record`."""
+        if self.basis:
+            return self.basis
+        src = (self.source or "").lower()
+        return "plan" if ("計画" in src or "plan" in src) else "record"
+
+    @property
+    def nhi_levy(self) -> Optional[str]:
+        """municipality.nhi_levy, else the version 1 area fact elqr_levies.nhi_levied_as."""
+        if self.municipality.nhi_levy:
+            return self.municipality.nhi_levy
+        st = self.areas.get("elqr_levies")
+        v = st.facts.get("nhi_levied_as") if st else None
+        return v if v in NHI_LEVIES else None
 
     @field_validator("id", mode="before")
     @classmethod
@@ -450,13 +555,15 @@ class Rule(BaseModel):
     """One rule, as written in rules/*.yaml (see docs/RULES.md)."""
     model_config = Strict
     id: str
-    catalog: str
+    catalog: str                                # an area, or "*": every area (common rules)
     fact: Literal["requirement", "profile"] = "requirement"
     requirement: Optional[str] = None           # for profile rules: the requirement they report on
+    stage: Literal[RULE_STAGES] = "status"      # applicability rules decide first
     when: list[dict[str, Any]] = Field(min_length=1)
     status: Literal[RULE_STATUSES]
-    severity: Severity
-    obligation: Obligation
+    severity: Literal[RULE_SEVERITIES]
+    obligation: Optional[Obligation] = None     # the obligations it is written for (documentation);
+    # a finding's obligation is always its requirement's
     title: Text
     message: Text
     remediation: Optional[Text] = None

@@ -21,6 +21,7 @@ from ..match.facts import PROFILE_FIELDS, REQUIREMENT_FIELDS
 from .models import Rule, RuleFile
 from .validation import InvalidInput, Problem, _suggest, validate
 from ..match.conditions import OPERATORS, iter_conditions
+from ..vocab import BINDING_SEVERITY, SEVERITY_BY_OBLIGATION
 
 
 # Placeholders every message may use, besides the fact's own fields.
@@ -28,8 +29,10 @@ MESSAGE_PLACEHOLDERS = {
     "requirement_id", "requirement_name", "municipality", "deadline", "original_deadline",
     "extended_deadline", "days_left", "days_overdue", "planned", "value", "expected",
     "plan_count", "catalog_count", "plan_end", "profile_as_of", "department", "as_of",
-    "fiscal_year", "rule_id", "plan_title",
+    "fiscal_year", "rule_id", "plan_title", "applicability_reason", "applicability_keys", "designated_until", "statement_as_of",
+    "basis",
 }
+COMMON = "*"      # a rule of every area (rules/common.yaml): its ID starts with "common."
 
 
 @dataclass
@@ -53,6 +56,8 @@ def allowed_fields(rule: Rule, cs: CatalogSet) -> set[str]:
     if rule.fact == "profile":
         return set(PROFILE_FIELDS)
     out = set(REQUIREMENT_FIELDS)
+    if rule.catalog == COMMON:
+        return out
     cat = cs.catalogs.get(rule.catalog)
     if cat:
         for it in cat.items:
@@ -69,23 +74,37 @@ def _check_rule(rule: Rule, idx: int, doc: yamlio.Document, cs: CatalogSet) -> l
         probs.append(Problem(en, ja, file=doc.file, line=doc.line_of(base + sub),
                              path=f"rules[{idx}] {rule.id}", hint_en=hint_en, hint_ja=hint_ja))
 
-    if rule.catalog not in cs.catalogs:
+    if rule.catalog == COMMON:
+        if rule.fact != "requirement":
+            err("a common rule (catalog: \"*\") is a requirement rule", "共通ルール（catalog: \"*\"）は requirement ルールです",
+                ("fact",))
+        if rule.id.split(".")[0] != "common":
+            err("a common rule's ID starts with 'common.'", "共通ルールのIDは 'common.' で始めてください", ("id",))
+    elif rule.catalog not in cs.catalogs:
         err(f"catalog '{rule.catalog}' does not exist", f"カタログ '{rule.catalog}' がありません", ("catalog",),
             "catalogs: " + ", ".join(cs.catalogs), "カタログ: " + ", ".join(cs.catalogs))
         return probs
-    if rule.id.split(".")[0] != rule.catalog:
+    elif rule.id.split(".")[0] != rule.catalog:
         err(f"rule ID must start with its catalog's area '{rule.catalog}.'",
             f"ルールIDは分野名 '{rule.catalog}.' で始めてください", ("id",))
     if rule.fact == "profile":
         if not rule.requirement:
             err("a profile rule must name the requirement it reports on (requirement:)",
                 "profile ルールには報告対象の要件（requirement:）が必要です", ("fact",))
-        elif rule.requirement not in [i.id for i in cs.catalogs[rule.catalog].items]:
+        elif rule.catalog in cs.catalogs and rule.requirement not in [i.id for i in cs.catalogs[rule.catalog].items]:
             err(f"requirement '{rule.requirement}' is not in catalog {rule.catalog}",
                 f"要件 '{rule.requirement}' はカタログ {rule.catalog} にありません", ("requirement",))
     elif rule.requirement:
         err("only profile rules name a requirement; requirement rules report on each matching one",
             "requirement: は profile ルールでのみ使えます", ("requirement",))
+    if rule.status in BINDING_SEVERITY and rule.severity != "by_obligation":
+        want = SEVERITY_BY_OBLIGATION[rule.status].get(rule.obligation) if rule.obligation else None
+        if rule.status == "unassessed" or want != rule.severity:
+            err(f"a rule of status {rule.status} takes its severity from the table (severity: by_obligation)"
+                + (f"; for {rule.obligation} it is {want}" if want and rule.status != "unassessed" else ""),
+                f"状態 {rule.status} のルールの重大度は表で決まります（severity: by_obligation）"
+                + (f"。{rule.obligation} なら {want} です" if want and rule.status != "unassessed" else ""),
+                ("severity",), "docs/RULES.md, Severity", "docs/RULES.md「重大度」を参照してください")
     fields = allowed_fields(rule, cs)
     for fld, op, arg, p in iter_conditions(rule.when, ("when",)):
         if fld is None or op is None:

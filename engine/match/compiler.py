@@ -82,17 +82,23 @@ class DurableMatcher:
     def __init__(self, rules: Sequence[Rule], actions: dict[str, Callable] | None = None):
         use_fast_json()
         used: dict[tuple[str, str | None], set[str]] = {}
+        common: set[str] = set()          # the fields of the common rules (catalog "*")
         for rule in rules:
+            if rule.fact == "requirement" and rule.catalog == "*":
+                common.update(conditions.fields(rule.when))
+                continue
             where = (rule.fact, rule.catalog if rule.fact == "requirement" else None)
             used.setdefault(where, set(_BASE_FIELDS)).update(conditions.fields(rule.when))
+        self.common_fields = frozenset(common | set(_BASE_FIELDS))
         self.name = f"gapcheck_{next(_names)}"
         self.sessions: dict[str, Session] = {}
         self.orphan_errors: list[tuple[str, str]] = []     # errors of an action without its session
         # the fact fields asserted, by (fact kind, area): the fields that area's rules test, and
         # nothing else (durable_rules serialises every fact to JSON on the way in and every
         # matched fact again for each action, so smaller facts are measurably faster)
-        self.keys = short_keys(set().union(*used.values()) if used else set(_BASE_FIELDS))
-        self.fields = {k: tuple(sorted(v)) for k, v in used.items()}
+        self.keys = short_keys(set().union(self.common_fields, *used.values()))
+        self.fields = {k: tuple(sorted(v | common)) if k[0] == "requirement" else tuple(sorted(v))
+                       for k, v in used.items()}
         self._sids = itertools.count(1)
         keys = self.keys
 
@@ -105,7 +111,7 @@ class DurableMatcher:
                 dr.when_all(dr.cap(MATCH_CAP), ref("kind") == kind)(self._observer())
             for rule in rules:
                 base = ref("kind") == rule.fact
-                if rule.fact == "requirement":
+                if rule.fact == "requirement" and rule.catalog != "*":
                     base = base & (ref("area") == rule.catalog)
                 act = (actions or {}).get(rule.id) or self._action(rule.id)
                 dr.when_all(dr.cap(MATCH_CAP), base & conditions.durable(rule.when, ref))(act)
@@ -124,7 +130,10 @@ class DurableMatcher:
 
     def payload(self, data: dict[str, Any], sid: str) -> dict[str, Any]:
         """What is asserted for one fact: its tested fields, the session and the fact id."""
-        names = self.fields.get((data["kind"], data.get("area")), _BASE_FIELDS)
+        names = self.fields.get((data["kind"], data.get("area")))
+        if names is None:
+            names = tuple(sorted(self.common_fields)) if data["kind"] == "requirement" else _BASE_FIELDS
+            self.fields[(data["kind"], data.get("area"))] = names
         keys = self.keys
         out = {keys[k]: data[k] for k in names if k in data}
         out["sid"] = sid

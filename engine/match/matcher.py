@@ -31,6 +31,8 @@ class PythonMatcher:
         for rule in rules:
             key = (rule.fact, rule.catalog if rule.fact == "requirement" else None)
             self.index.setdefault(key, []).append((rule.id, conditions.predicate(rule.when)))
+        common = self.index.pop(("requirement", "*"), [])
+        self.common = common
 
     def match(self, facts: list, label: str = "") -> list[tuple[str, int]]:
         fired = []
@@ -41,4 +43,8 @@ class PythonMatcher:
             for rule_id, pred in index.get(key, ()):
                 if pred(d):
                     fired.append((rule_id, d["fid"]))
+            if key[0] == "requirement":
+                for rule_id, pred in self.common:
+                    if pred(d):
+                        fired.append((rule_id, d["fid"]))
         return fired

@@ -62,6 +62,7 @@ class Result:
     findings: list[Finding]
     ruleset: "RuleSet"
     due_soon_days: int = DUE_SOON_DAYS
+    max_age_days: int = 365
     notes: list[dict[str, str]] = field(default_factory=list)
     waivers: dict[str, Any] | None = None     # what engine.match.waivers.apply_waivers did (None: no waiver file)
 

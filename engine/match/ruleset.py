@@ -24,6 +24,7 @@ from . import conditions
 from .matcher import Matcher
 
 UNMATCHED_RULE = "gapcheck.unmatched"
+EVERY_AREA = "*"        # a rule's catalog: the common rules, which apply to every area
 
 
 @dataclass(frozen=True)
@@ -73,10 +74,9 @@ class RuleSet:
                 extended_citations=tuple(cite(cat, item.extended_deadline.citation))
                 if item.extended_deadline else (), order=i)
         self.area_order = {a: i for i, a in enumerate(catalogs.catalogs)}
-        # the safety net's rule per area and obligation (a requirement no rule spoke about)
-        self.unmatched = {(cat.area, ob): self._compile_rule(_unmatched_rule(cat.area, ob))
-                          for cat in catalogs.catalogs.values()
-                          for ob in sorted({it.obligation for it in cat.items})}
+        # the safety net's rule per area (a requirement no rule spoke about)
+        self.unmatched = {cat.area: self._compile_rule(_unmatched_rule(cat.area))
+                          for cat in catalogs.catalogs.values()}
         self.rule_files = tuple(
             {"path": f"{Path(f).parent.name}/{Path(f).name}", "sha256": d.sha256}
             for f, d in sorted(book.documents.items(), key=lambda kv: Path(kv[0]).name))
@@ -97,6 +97,8 @@ class RuleSet:
             table, key = ((self.predicates, r.catalog) if r.fact == "requirement"
                           else (self.profile_predicates, r.requirement))
             table[key] = table.get(key, ()) + ((r.id, conditions.predicate(r.when)),)
+        self._area_predicates = {a: self.predicates.get(a, ()) + self.predicates.get(EVERY_AREA, ())
+                                 for a in catalogs.catalogs}
         self.matcher: Matcher = matcher(book.rules)
         self._day: tuple[tuple, Any] | None = None
         self.messages: dict[tuple, str] = {}
@@ -106,6 +108,10 @@ class RuleSet:
                       "url": r if r.startswith("http") else None} for r in rule.references)
         return CompiledRule(rule=rule, fields=_unique(conditions.fields(rule.when)), refs=refs,
                             action=rule.action or ("survey" if rule.status == "unassessed" else None))
+
+    def predicates_for(self, area: str) -> tuple[tuple[str, conditions.Pred], ...]:
+        """The requirement rules of an area as predicates: its own and the common ones ("*")."""
+        return self._area_predicates.get(area, ())
 
     def with_matcher(self, matcher: Callable[[list[Rule]], Matcher]) -> "RuleSet":
         """The same catalogs and rules with another matcher (tests, the benchmark floor)."""
@@ -120,14 +126,14 @@ class RuleSet:
         return self._day[1]
 
 
-def _unmatched_rule(area: str, obligation: str) -> Rule:
+def _unmatched_rule(area: str) -> Rule:
     """The safety net's rule: constant and valid (a test validates it), so it is built without
     validation, which would build the Rule validator on every run for nine constant rules."""
     from ..load.models import Text
 
     return Rule.model_construct(
-        id=UNMATCHED_RULE, catalog=area, fact="requirement", requirement=None, when=[{"stated": True}],
-        status="unassessed", severity="info", obligation=obligation,
+        id=UNMATCHED_RULE, catalog=area, fact="requirement", requirement=None, stage="status",
+        when=[{"stated": True}], status="unassessed", severity="by_obligation", obligation=None,
         title=Text.model_construct(ja="判定するルールがない要件", en="No rule assessed this requirement"),
         message=Text.model_construct(
             ja="{requirement_name}: プロファイルの状態（{status}）を判定するルールがないため未評価です",

@@ -16,6 +16,18 @@ expires.  ``apply_waivers`` is a library step between evaluate and report:
   profile is listed under ``other_profiles`` (a waiver file may serve several municipalities).
 
 Passed findings (status ok) are never waived.  Waived findings never count toward --fail-on.
+
+Schema 2.0 (one finding per requirement):
+- A rule waiver matches the finding of a requirement when that rule decided it or is among
+  the rules that also matched it. A rule of the 1.x rule set that no longer exists
+  (RETIRED_RULES) is accepted and reported as unmatched, with the reason.
+- A finding waiver matches by the 2.0 ID (profile, requirement) or by a 1.x ID (profile, rule,
+  requirement) of any rule that matched, or of a retired rule of the same area; the output
+  says it was matched by an old ID (`matched_by: legacy_id`).
+- A waiver covers only the status it was granted for (`status:`; without it, the status of the
+  rule it names, or due_soon for a rule whose status follows the deadline). A finding that has
+  become worse (e.g. due_soon -> overdue) is not hidden: it keeps its status and carries the
+  waiver marked `outgrown`, and the waiver is listed under `outgrown`.
 """
 from __future__ import annotations
 
@@ -23,7 +35,7 @@ import dataclasses
 import datetime as _dt
 import re
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
@@ -31,9 +43,20 @@ from ..load import yamlio
 from ..errors import GapcheckError
 from .result import Result
 from ..load.models import Day, Deadline, Strict
+from ..vocab import FINDING_STATUSES
 from ..load.validation import InvalidInput, Problem, _suggest, did_you_mean, dotted, validate
 
 FINDING_ID = re.compile(r"GC-[0-9a-f]{12}")
+GRANTABLE = ("overdue", "unverified", "due_soon", "gap", "unassessed")
+# rules of the 1.x rule set that no longer exist (plan coverage and a claimed 対象外 are now
+# attributes of the one finding, or decided by rules/common.yaml), with the status they gave
+RETIRED_RULES = {
+    "base_systems.not_in_plan": "gap", "base_systems.not_applicable_claimed": "gap",
+    "elqr_levies.nhi_other_route": "ok", "elqr_levies.declared_not_applicable": "gap",
+    "elqr_levies.not_in_plan": "gap", "online_procedures.not_in_plan": "gap",
+    "online_procedures.declared_not_applicable": "gap", "security.unassessed_legal": "unassessed",
+}
+_ORDER = {s: i for i, s in enumerate(FINDING_STATUSES)}
 
 
 class Waiver(BaseModel):
@@ -44,6 +67,7 @@ class Waiver(BaseModel):
     finding: Optional[str] = None            # or one finding ID (GC- + 12 hex digits)
     requirement: Optional[str] = None        # narrows a rule waiver to one requirement
     profile: Optional[str] = None            # narrows a rule waiver to one profile id
+    status: Optional[Literal[GRANTABLE]] = None   # the finding status it was granted for
     justification: str = Field(min_length=1)
     approved_by: str = Field(min_length=1)
     approved_on: Optional[Day] = None
@@ -116,7 +140,7 @@ def load_waivers(path: str, catalogs=None, rules=None) -> Waivers:
     problems: list[GapcheckError] = []
     items: list[Waiver] = []
     lines: list[int | None] = []
-    rule_ids = [r.id for r in rules.rules] if rules is not None else None
+    rule_ids = [r.id for r in rules.rules] + list(RETIRED_RULES) if rules is not None else None
     req_ids = list(catalogs.items) if catalogs is not None else None
     for i, raw in enumerate(entries):
         base = prefix + (i,)
@@ -168,11 +192,27 @@ def _describe(w: Waiver, line: int | None, file: str, as_of: _dt.date) -> dict[s
     }
 
 
-def _matches(w: Waiver, f, profile_id: str) -> bool:
+def _matches(w: Waiver, f, profile_id: str, legacy: set[str]) -> str | None:
+    """How the waiver matches the finding: "id", "legacy_id", "rule", or None."""
     if w.finding is not None:
-        return f.id == w.finding
-    return (f.rule == w.rule and (w.requirement is None or f.requirement == w.requirement)
-            and (w.profile is None or w.profile == profile_id))
+        if f.id == w.finding:
+            return "id"
+        return "legacy_id" if w.finding in legacy else None
+    rules = {f.rule} | {a["rule"] for a in f.also_matched}
+    if (w.rule in rules and (w.requirement is None or f.requirement == w.requirement)
+            and (w.profile is None or w.profile == profile_id)):
+        return "rule"
+    return None
+
+
+def granted_status(w: Waiver, rule_status: dict[str, str], legacy_rule: str | None = None) -> str:
+    """The status a waiver was granted for: its own `status:`, else its rule's (due_soon for a
+    rule whose status follows the deadline)."""
+    if w.status:
+        return w.status
+    rule = w.rule or legacy_rule
+    st = rule_status.get(rule) or RETIRED_RULES.get(rule) if rule else None
+    return st if st in GRANTABLE else "due_soon"
 
 
 def apply_waivers(result: Result, waivers: Waivers | None, as_of: _dt.date | None = None) -> Result:
@@ -183,32 +223,63 @@ def apply_waivers(result: Result, waivers: Waivers | None, as_of: _dt.date | Non
     """
     if waivers is None:
         return result
+    from .evaluate import legacy_id
+
     as_of = as_of or result.as_of
     profile_id = result.profile.profile.id
+    rule_status = {r.id: r.status for r in result.ruleset.book.rules}
     descs = [_describe(w, ln, waivers.file, as_of) for w, ln in zip(waivers.items, waivers.lines)]
     matched: list[list[str]] = [[] for _ in waivers.items]
+    outgrown: list[list[str]] = [[] for _ in waivers.items]
+    by_legacy: list[bool] = [False] * len(waivers.items)
+    retired_by_area: dict[str, list[str]] = {}
+    for r in RETIRED_RULES:
+        retired_by_area.setdefault(r.split(".")[0], []).append(r)
+    wants_ids = any(w.finding is not None for w in waivers.items)
     findings = []
     for f in result.findings:
-        chosen = None
-        if f.status != "ok":
+        chosen, how_chosen = None, None
+        if f.status not in ("ok", "not_applicable"):
+            legacy: dict[str, str] = {}
+            if wants_ids:
+                rules = [f.rule] + [a["rule"] for a in f.also_matched] + retired_by_area.get(f.area, [])
+                legacy = {legacy_id(profile_id, r, f.requirement): r for r in rules}
             for i, w in enumerate(waivers.items):
-                if _matches(w, f, profile_id):
-                    matched[i].append(f.id)
-                    if chosen is None or (descs[chosen]["expired"] and not descs[i]["expired"]):
-                        chosen = i
+                how = _matches(w, f, profile_id, set(legacy))
+                if how is None:
+                    continue
+                granted = granted_status(w, rule_status, legacy.get(w.finding) if how == "legacy_id" else None)
+                if _ORDER[f.status] < _ORDER[granted]:
+                    outgrown[i].append(f.id)       # worse than what was accepted: not hidden
+                    if chosen is None:
+                        chosen, how_chosen = i, ("outgrown", granted, how)
+                    continue
+                matched[i].append(f.id)
+                by_legacy[i] = by_legacy[i] or how == "legacy_id"
+                if (chosen is None or how_chosen[0] == "outgrown"
+                        or (descs[chosen]["expired"] and not descs[i]["expired"])):
+                    chosen, how_chosen = i, ("covers", granted, how)
         if chosen is None:
             findings.append(f)
             continue
-        d = dict(descs[chosen], original_status=f.status)
-        findings.append(dataclasses.replace(f, waiver=d, status=f.status if d["expired"] else "waived"))
+        kind, granted, how = how_chosen
+        d = dict(descs[chosen], original_status=f.status, granted_status=granted, matched_by=how,
+                 outgrown=kind == "outgrown")
+        hide = kind == "covers" and not d["expired"]
+        findings.append(dataclasses.replace(f, waiver=d, status="waived" if hide else f.status))
     report: dict[str, Any] = {"file": waivers.file, "sha256": waivers.sha256, "count": len(waivers.items),
-                              "applied": [], "expired": [], "unmatched": [], "other_profiles": []}
+                              "applied": [], "expired": [], "outgrown": [], "unmatched": [], "other_profiles": []}
     for i, w in enumerate(waivers.items):
-        entry = dict(descs[i], findings=matched[i])
+        entry = dict(descs[i], findings=matched[i], matched_by_legacy_id=by_legacy[i])
+        if outgrown[i]:
+            report["outgrown"].append(dict(entry, findings=outgrown[i]))
         if w.profile is not None and w.profile != profile_id:
             report["other_profiles"].append(entry)
         elif not matched[i]:
-            report["unmatched"].append(entry)
+            if not outgrown[i]:
+                if w.rule in RETIRED_RULES:
+                    entry["reason"] = "retired_rule"
+                report["unmatched"].append(entry)
         elif descs[i]["expired"]:
             report["expired"].append(entry)
         else:

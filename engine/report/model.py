@@ -10,7 +10,8 @@ from ..match.result import Finding, Result
 from ..labels import LABELS  # noqa: F401  (report.LABELS: the labels every format uses)
 from ..load.models import FINDING_STATUSES, SEVERITIES
 
-SCHEMA_VERSION = "1.1"   # 1.1: inputs (sha256 of every input file) and waivers
+SCHEMA_VERSION = "2.0"   # 1.1: inputs and waivers; 2.0: one finding per requirement, basis and age
+# (docs/OUTPUTS.md "Schema 2.0")
 
 
 def summary(findings: list[Finding]) -> dict[str, Any]:
@@ -59,6 +60,18 @@ def finding_dict(f: Finding, lang: str) -> dict[str, Any]:
         "evidence": f.evidence,
         "references": f.references,
         "waiver": f.waiver,
+        "basis": f.basis,
+        "evidence_date": f.evidence_date.isoformat() if f.evidence_date else None,
+        "data_age_days": f.data_age_days,
+        "stale": f.stale,
+        "in_plan": f.in_plan,
+        "planned": f.planned,
+        "planned_after_deadline": f.planned_after_deadline,
+        "applicability": None if f.applicability is None else {
+            "applies": f.applicability["applies"], "requires": f.applicability["requires"],
+            "missing": f.applicability["missing"], "reason": f.applicability["reason"].get(lang)},
+        "also_matched": f.also_matched,
+        "legacy_ids": f.legacy_ids,
     }
 
 
@@ -82,31 +95,62 @@ def inputs(result: Result) -> list[dict[str, Any]]:
     return out
 
 
-def to_dict(result: Result, lang: str = "ja") -> dict[str, Any]:
+def select(findings: list[Finding], status=None, severity=None, area=None) -> list[Finding]:
+    """The findings a filter shows (--status, --severity, --area: each a list of allowed values,
+    empty or None: any). --fail-on never looks at this: it reads every finding."""
+    status, severity, area = set(status or ()), set(severity or ()), set(area or ())
+    return [f for f in findings
+            if (not status or f.status in status) and (not severity or f.severity in severity)
+            and (not area or f.area in area)]
+
+
+def _selection(sel: dict | None) -> dict[str, list[str]] | None:
+    sel = {k: sorted(v) for k, v in (sel or {}).items() if v}
+    return sel or None
+
+
+def to_dict(result: Result, lang: str = "ja", selection: dict | None = None) -> dict[str, Any]:
     """The one result model every format renders from (its JSON form is the `json` format;
-    docs/schema/findings.schema.json describes it)."""
+    docs/schema/findings.schema.json describes it).
+
+    `selection` ({"status": [...], "severity": [...], "area": [...]}, from --status, --severity,
+    --area) keeps only the findings it allows: `findings` and `summary` are those shown, and
+    `selection` records the filter with the total counts of the run."""
     lp = result.profile
     p = lp.profile
-    return {
+    sel = _selection(selection)
+    findings = select(result.findings, **sel) if sel else result.findings
+    names = {a: c.name for a, c in result.ruleset.catalogs.catalogs.items()}
+    out = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": TOOL_NAME, "version": __version__},
         "lang": lang,
         "as_of": result.as_of.isoformat(),
         "due_soon_days": result.due_soon_days,
+        "max_age_days": result.max_age_days,
         "profile": {
             "id": p.id, "name": p.municipality.name, "name_en": p.municipality.name_en,
             "code": p.municipality.code, "prefecture": p.municipality.prefecture,
             "path": lp.path, "as_of": p.as_of.isoformat(), "sha256": lp.document.sha256,
+            "profile_version": p.profile_version, "basis": p.default_basis,
+            "data_age_days": (result.as_of - p.as_of).days,
+            "stale": (result.as_of - p.as_of).days > result.max_age_days,
         },
-        "catalogs": {a: dict(e) for a, e in result.ruleset.editions.items()},
+        "catalogs": {a: {**e, "name": {"ja": names[a].ja, "en": names[a].en}} if a in names else dict(e)
+                     for a, e in result.ruleset.editions.items()},
         # each area's name as its catalog gives it, in the report's language (headings, HTML)
         "area_names": area_names(result, lang),
         "rules_version": result.rules_version,
         "inputs": inputs(result),
-        "summary": summary(result.findings),
+        "summary": summary(findings),
         "waivers": result.waivers,
-        "findings": [finding_dict(f, lang) for f in result.findings],
+        "findings": [finding_dict(f, lang) for f in findings],
     }
+    if sel:
+        total = summary(result.findings)
+        out["selection"] = {**sel, "shown": len(findings), "total": total["total"],
+                            "total_by_status": total["by_status"]}
+    return out
 
 
 def render_json(result: Result, lang: str = "ja") -> str:
@@ -121,8 +165,10 @@ def render_table(result: Result, lang: str = "ja", style: str = "simple") -> str
     return render_dict(to_dict(result, lang), "table", style=style)
 
 
-def render(result: Result, fmt: str = "table", lang: str = "ja", **opts) -> str | bytes:
-    """Render a result in one of engine.report.formats.FORMATS (xlsx gives bytes, the others text)."""
+def render(result: Result, fmt: str = "table", lang: str = "ja", selection: dict | None = None,
+           **opts) -> str | bytes:
+    """Render a result in one of engine.report.formats.FORMATS (xlsx gives bytes, the others text);
+    `selection`: see to_dict."""
     from .formats import render_dict
 
-    return render_dict(to_dict(result, lang), fmt, **opts)
+    return render_dict(to_dict(result, lang, selection), fmt, **opts)

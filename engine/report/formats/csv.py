@@ -11,4 +11,4 @@ from .common import column_headers, finding_cells
 
 def render(d: dict[str, Any], **_: Any) -> str:
     lang = d["lang"]
-    return write_csv(column_headers(lang), (finding_cells(f, lang) for f in d["findings"]))
+    return write_csv(column_headers(lang), (finding_cells(f, lang, d) for f in d["findings"]))

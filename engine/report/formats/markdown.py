@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .mdutil import esc, link, table
-from .common import (OBLIGATION_NAMES, date_label, evidence_text, header_lines, labels, reference_text,
+from .common import (OBLIGATION_NAMES, area_label, basis_text, date_label, evidence_text, header_lines, labels, reference_text,
                      severity_name, status_name, waiver_notes, waiver_text)
 
 
@@ -18,18 +18,21 @@ def render(d: dict[str, Any], **_: Any) -> str:
     out += [f"- {esc(ln)}" for ln in header_lines(d)]
     out += ["", f"## {L['summary']}", ""]
     statuses = list(d["summary"]["by_status"])
-    rows = [[a] + [c[s] for s in statuses] + [sum(c.values())] for a, c in d["summary"]["by_area"].items()]
+    rows = [[area_label(d, a, lang)] + [c[s] for s in statuses] + [sum(c.values())]
+            for a, c in d["summary"]["by_area"].items()]
     rows.append([L["total"]] + [d["summary"]["by_status"][s] for s in statuses] + [d["summary"]["total"]])
     out += table([L["area"]] + [status_name(s, lang) for s in statuses] + [L["total"]], rows)
     out += ["", f"## {L['findings']} ({d['summary']['total']})", ""]
     if d["findings"]:
+        basis = any(f.get("basis") for f in d["findings"])      # once findings carry a basis
         out += table(
-            [L[k] for k in ("id", "status", "severity", "area", "requirement", "rule", "deadline", "days", "fy",
-                            "message")],
+            [L[k] for k in ("id", "status", "severity", "area", "requirement", "rule", "deadline", "days", "fy")]
+            + ([L["basis"]] if basis else []) + [L["message"]],
             [[f["id"], status_name(f["status"], lang) + (" *" if f["waiver"] and f["waiver"]["expired"] else ""),
-              severity_name(f["severity"], lang), f["area"], f"{f['requirement']} {f['requirement_name']}",
-              f["rule"], date_label(f["deadline"], lang), f["days_to_deadline"], f["fiscal_year_label"],
-              f["message"]] for f in d["findings"]])
+              severity_name(f["severity"], lang), area_label(d, f["area"], lang),
+              f"{f['requirement']} {f['requirement_name']}",
+              f["rule"], date_label(f["deadline"], lang), f["days_to_deadline"], f["fiscal_year_label"]]
+             + ([basis_text(f, lang)] if basis else []) + [f["message"]] for f in d["findings"]])
     else:
         out.append(L["none"])
     notes = waiver_notes(d)
@@ -39,10 +42,13 @@ def render(d: dict[str, Any], **_: Any) -> str:
         out += ["", f"## {L['details']}", ""]
         for f in d["findings"]:
             out += [f"### {f['id']} {esc(f['title'])}", ""]
-            out.append(f"- {L['requirement']}: {f['requirement']} {esc(f['requirement_name'])} ({f['area']})")
+            out.append(f"- {L['requirement']}: {f['requirement']} {esc(f['requirement_name'])}"
+                       f" ({esc(area_label(d, f['area'], lang))})")
             out.append(f"- {L['rule']}: `{f['rule']}`  {L['status']}: {status_name(f['status'], lang)}  "
                        f"{L['severity']}: {severity_name(f['severity'], lang)}  "
                        f"{L['obligation']}: {OBLIGATION_NAMES[lang][f['obligation']]}")
+            if basis_text(f, lang):
+                out.append(f"- {L['basis']}: {esc(basis_text(f, lang))}")
             if f["remediation"]:
                 out.append(f"- {L['remediation']}: {esc(f['remediation'])}")
             if f["waiver"]:

@@ -12,19 +12,23 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
+import re
 import zipfile
 from typing import Any
 
-from .common import (column_headers, cited_sources, finding_cells, labels, severity_name, status_name,
-                     waiver_target)
+from .common import (area_label, column_headers, cited_sources, finding_cells, labels, severity_name,
+                     status_name, waiver_target)
 from ...errors import escape_controls
 
 # Approximate column widths (characters) of the findings sheet, by column key.
 WIDTHS = {"id": 17, "status": 11, "severity": 9, "area": 18, "requirement_id": 16, "requirement_name": 26,
-          "rule": 30, "obligation": 14, "deadline": 11, "days_to_deadline": 8, "fiscal_year": 11,
+          "rule": 30, "obligation": 14, "deadline": 11, "days_to_deadline": 8, "fiscal_year": 11, "basis": 16,
           "finding_title": 30, "message": 60, "remediation": 40, "department": 14, "action": 16, "cost": 12,
           "evidence": 50, "references": 60, "waiver": 40}
-WRAP = {"requirement_name", "finding_title", "message", "remediation", "evidence", "references", "waiver"}
+WRAP = {"requirement_name", "finding_title", "message", "remediation", "evidence", "references", "waiver",
+        "area", "basis"}
+DATE_FORMAT = "yyyy-mm-dd"
+URL = re.compile(r"<(https?://[^\s<>]+)>")
 
 
 class _FixedTimeZip(zipfile.ZipFile):
@@ -59,6 +63,8 @@ def _put(ws, row: int, col: int, value: Any, bold: bool = False, wrap: bool = Fa
         c.data_type = "s"          # never a formula, whatever the text starts with
     else:
         c.value = value
+        if isinstance(value, _dt.date):
+            c.number_format = DATE_FORMAT
     if bold:
         c.font = Font(bold=True)
     if wrap:
@@ -81,6 +87,46 @@ def _widths(ws, widths: list[float]) -> None:
         ws.column_dimensions[get_column_letter(j)].width = w
 
 
+def _http(url) -> bool:
+    return isinstance(url, str) and url.startswith(("https://", "http://"))
+
+
+def _day(v):
+    """An ISO date as a date cell (other text as it is)."""
+    if isinstance(v, str):
+        try:
+            return _dt.date.fromisoformat(v)
+        except ValueError:
+            return v
+    return v
+
+
+def _link(cell, url) -> None:
+    """Make the cell a hyperlink to `url` (http and https only, as every format)."""
+    from openpyxl.styles import Font
+
+    if _http(url):
+        cell.hyperlink = url
+        cell.font = Font(color="0563C1", underline="single")
+
+
+def _print_setup(ws, header: str, title_rows: str | None = None) -> None:
+    """A4 landscape, fit to the page width (as many pages down as needed), the heading row on
+    every page, the municipality and the evaluation date in the page header, page numbers."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.oddHeader.center.text = header.replace("&", "&&")
+    ws.oddFooter.center.text = "&P / &N"
+    ws.print_options.gridLines = False
+
+
 def _require_openpyxl() -> None:
     try:
         import openpyxl  # noqa: F401
@@ -89,8 +135,12 @@ def _require_openpyxl() -> None:
 
         raise GapcheckError("--format xlsx needs the openpyxl package, which is not installed",
                             "--format xlsx には openpyxl パッケージが必要ですが、インストールされていません",
-                            hint_en="pip install 'gapcheck[xlsx]' (or: pip install openpyxl)",
-                            hint_ja="pip install 'gapcheck[xlsx]'（または pip install openpyxl）を実行してください") from None
+                            hint_en="openpyxl is one of gapcheck's requirements: reinstall gapcheck with its "
+                                    "requirements (pip install gapcheck, or pip install . in a checkout), "
+                                    "or install it alone: pip install 'openpyxl>=3.1'",
+                            hint_ja="openpyxl は gapcheck の必須パッケージです。依存パッケージごとインストールし直すか"
+                                    "（pip install gapcheck、ソースからは pip install .）、単独で "
+                                    "pip install 'openpyxl>=3.1' を実行してください") from None
 
 
 def render(d: dict[str, Any], **_: Any) -> bytes:
@@ -116,20 +166,26 @@ def render(d: dict[str, Any], **_: Any) -> bytes:
     keys = [k for k, _ in COLUMNS]
     top = Alignment(vertical="top")
     for i, f in enumerate(d["findings"], 2):
-        for j, (k, v) in enumerate(zip(keys, finding_cells(f, lang)), 1):
+        for j, (k, v) in enumerate(zip(keys, finding_cells(f, lang, d)), 1):
+            if k == "deadline" and v:
+                v = _dt.date.fromisoformat(v)          # a date cell, not text
             c = _put(ws, i, j, v, wrap=k in WRAP)
             if k not in WRAP:
                 c.alignment = top
+            if k == "references":
+                _link(c, next((r["url"] for r in f["references"] if _http(r.get("url"))), None))
     last = get_column_letter(len(headers))
     ws.auto_filter.ref = f"A1:{last}{max(1, len(d['findings']) + 1)}"
     ws.freeze_panes = "A2"
     _widths(ws, [WIDTHS.get(k, 14) for k in keys])
+    _print_setup(ws, f"{L['findings']}: {p['name']}  {L['evaluated']} {d['as_of']}", title_rows="1:1")
 
     # summary
     sm = wb.create_sheet(L["summary_sheet"])
     rows = [(L["profile"], f"{p['name']}" + (f" ({p['name_en']})" if p.get("name_en") else "")),
             (L["profile_id"], p["id"]), (L["code"], p["code"]), (L["prefecture"], p["prefecture"]),
-            (L["evaluated"], d["as_of"]), (L["data_as_of"], p["as_of"]),
+            (L["evaluated"], _dt.date.fromisoformat(d["as_of"])),
+            (L["data_as_of"], _dt.date.fromisoformat(p["as_of"])),
             (L["rules_version"], d["rules_version"]), (L["due_soon_days"], d["due_soon_days"]),
             (L["tool"], f"{d['tool']['name']} {d['tool']['version']} (schema {d['schema_version']})")]
     for r, (k, v) in enumerate(rows, 1):
@@ -141,7 +197,7 @@ def render(d: dict[str, Any], **_: Any) -> bytes:
     _header(sm, r + 1, [L["area"]] + [status_name(x, lang) for x in statuses] + [L["total"]])
     r += 2
     for area, counts in s["by_area"].items():
-        _put(sm, r, 1, area)
+        _put(sm, r, 1, area_label(d, area, lang), wrap=True)
         for j, x in enumerate(statuses, 2):
             _put(sm, r, j, counts[x])
         _put(sm, r, len(statuses) + 2, sum(counts.values()))
@@ -155,7 +211,8 @@ def render(d: dict[str, Any], **_: Any) -> bytes:
     _header(sm, r + 1, [severity_name(x, lang) for x in s["by_severity"]])
     for j, n in enumerate(s["by_severity"].values(), 1):
         _put(sm, r + 2, j, n)
-    _widths(sm, [22] + [12] * (len(statuses) + 1))
+    _widths(sm, [40] + [12] * (len(statuses) + 1))
+    _print_setup(sm, f"{L['summary_sheet']}: {p['name']}  {L['evaluated']} {d['as_of']}")
 
     # sources
     so = wb.create_sheet(L["sources_sheet"])
@@ -172,8 +229,8 @@ def render(d: dict[str, Any], **_: Any) -> bytes:
     _header(so, r + 1, [L["area"], L["edition"], L["catalog_as_of"], L["path"], "sha256"])
     r += 2
     for a, c in d["catalogs"].items():
-        for j, v in enumerate((a, c["edition"], c["as_of"], c["file"], c["sha256"]), 1):
-            _put(so, r, j, v)
+        for j, v in enumerate((area_label(d, a, lang), c["edition"], c["as_of"], c["file"], c["sha256"]), 1):
+            _put(so, r, j, v, wrap=j == 1)
         r += 1
     r += 1
     _put(so, r, 1, L["rules_version"], bold=True)
@@ -184,9 +241,12 @@ def render(d: dict[str, Any], **_: Any) -> bytes:
     r += 2
     for c in cited_sources(d):
         for j, v in enumerate((c.get("source"), c.get("title"), c.get("locator"), c.get("date"), c.get("url")), 1):
-            _put(so, r, j, v or "", wrap=j == 2)
+            cell = _put(so, r, j, (_day(v) if j == 4 else v) or "", wrap=j == 2)
+            if j == 5:
+                _link(cell, c.get("url"))
         r += 1
     _widths(so, [22, 60, 66, 12, 50])
+    _print_setup(so, f"{L['sources_sheet']}: {p['name']}  {L['evaluated']} {d['as_of']}")
 
     # waivers
     ws_ = d.get("waivers")
@@ -201,12 +261,14 @@ def render(d: dict[str, Any], **_: Any) -> bytes:
         for kind in ("applied", "expired", "unmatched", "other_profiles"):
             for w in ws_[kind]:
                 vals = (L[kind], w.get("id") or "", waiver_target(w), w["justification"], w["approved_by"],
-                        w.get("approved_on") or "", w["expires"], "\n".join(w["findings"]), w.get("line"))
+                        _day(w.get("approved_on")) or "", _day(w["expires"]), "\n".join(w["findings"]),
+                        w.get("line"))
                 for j, v in enumerate(vals, 1):
                     _put(wv, r, j, v, wrap=j in (4, 8))
                 r += 1
         wv.freeze_panes = "A3"
         _widths(wv, [12, 14, 40, 50, 18, 12, 12, 18, 6])
+        _print_setup(wv, f"{L['waivers_sheet']}: {p['name']}", title_rows="2:2")
 
     # reproducible bytes: no clock time anywhere
     stamp = _dt.datetime.fromisoformat(d["as_of"])
