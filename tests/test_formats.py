@@ -107,6 +107,9 @@ class FindingsHTML(HTMLParser):
         if self.in_findings and tag == "td":
             self.cell += 1
             self.texts = []
+            self.basis = False
+        if self.in_findings and tag == "span" and "basis" in (a.get("class") or "").split():
+            self.basis = True       # the basis and age beside the status: not the status's name
         if tag in ("script", "img", "iframe", "audio", "video", "source", "embed", "object") and a.get("src"):
             self.external.append((tag, a["src"]))
         if tag == "link":
@@ -119,7 +122,7 @@ class FindingsHTML(HTMLParser):
             self.rows[-1][2] = "".join(self.texts).strip().rstrip(" *")
 
     def handle_data(self, data):
-        if self.in_findings:
+        if self.in_findings and not getattr(self, "basis", False):
             self.texts.append(data)
 
 
