@@ -176,8 +176,8 @@ def _run_one_inner(path: str) -> Outcome:
                 return Outcome(path, False, error={"ja": e.render("ja"), "en": e.render("en")},
                                fault="output")
             text = ""
-
-        max_age = getattr(result, "max_age_days", None) or MAX_AGE_DAYS
+        # (MAX_AGE_DAYS is the module's: importing it here would make it local to the whole function)
+        max_age = getattr(result, "max_age_days", None) or opts.get("max_age") or MAX_AGE_DAYS
         stale = getattr(result, "stale", None)
         if stale is None:
             stale = (result.as_of - p.as_of).days > max_age
