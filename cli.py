@@ -355,6 +355,8 @@ def main(ctx: click.Context, debug: bool, lang: str | None) -> None:
               help="Exit 1 when an open finding of this severity or worse exists.")
 @click.option("--due-soon-days", type=click.IntRange(0, 3650), default=180, show_default=True,
               help="A deadline within this many days is due_soon.")
+@click.option("--max-age", "max_age", type=click.IntRange(0, 36500), default=vocab.MAX_AGE_DAYS, show_default=True,
+              metavar="DAYS", help="Evidence older than this many days is stale (shown as such).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
               help="Write to this file (atomically) instead of stdout.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
@@ -372,7 +374,7 @@ def run(obj: Ctx, profiles: tuple[str, ...], as_of: str | None, fmt: str, table_
         include_passed: bool, fail_on: str | None, due_soon_days: int, output: str | None,
         jobs: int | None, output_dir: str | None, summary_path: str | None,
         summary_format: str | None, show_all: bool = False, statuses: tuple = (), severities: tuple = (),
-        areas: tuple = ()) -> None:
+        areas: tuple = (), max_age: int = vocab.MAX_AGE_DAYS) -> None:
     """Evaluate profiles against the national requirements and list the findings.
 
     プロファイルを国の要件と照合し、指摘事項を一覧表示します。
@@ -393,10 +395,10 @@ def run(obj: Ctx, profiles: tuple[str, ...], as_of: str | None, fmt: str, table_
                             "--waivers はプロファイル1件の実行でのみ使えます（複数プロファイルの一括実行では未対応）")
     if batch_mode:
         _run_batch(profiles, as_of, fmt, lang, include_passed, fail_on, due_soon_days, output,
-                   jobs, output_dir, summary_path, summary_format, selection)
+                   jobs, output_dir, summary_path, summary_format, selection, max_age)
     profile = profiles[0]
     result = api.run(profile, as_of=as_of, include_passed=include_passed, due_soon_days=due_soon_days,
-                     waivers=waivers, langs=(lang,))
+                     waivers=waivers, langs=(lang,), max_age=max_age)
     opts = {"style": table_style, "width": terminal_width(), "show_all": show_all} if fmt == "table" else {}
     emit(api.render(result, fmt, lang, selection=selection, **opts), output, api.inputs_of(profile, waivers))
     sys.exit(EXIT_FINDINGS if fail_on and api.fails_on(result, fail_on) else EXIT_OK)
@@ -409,7 +411,8 @@ def terminal_width() -> int:
 
 
 def _run_batch(profiles, as_of, fmt, lang, include_passed, fail_on, due_soon_days, output,
-               jobs, output_dir, summary_path, summary_format, selection=None) -> None:
+               jobs, output_dir, summary_path, summary_format, selection=None,
+               max_age=vocab.MAX_AGE_DAYS) -> None:
     from .engine.api import resolve_as_of
     from .engine.commands import batch
 
@@ -435,7 +438,7 @@ def _run_batch(profiles, as_of, fmt, lang, include_passed, fail_on, due_soon_day
                                  include_passed=include_passed, due_soon_days=due_soon_days, jobs=jobs,
                                  output_dir=output_dir, summary=summary_path, summary_format=summary_format,
                                  fail_on=fail_on, emit=lambda text: emit(text, None, []), on_outcome=seen,
-                                 selection=selection)
+                                 selection=selection, max_age=max_age)
     finally:
         if bars:
             bars[0].__exit__(None, None, None)
@@ -646,6 +649,8 @@ def diff(obj: Ctx, old: str, new: str, fmt: str, lang: str | None, exit_code: bo
 @click.argument("profiles", nargs=-1, required=True, type=click.Path(), metavar="PROFILE_OR_DIR...")
 @click.option("--as-of", "as_of", default=None, metavar="DATE",
               help="Date to judge stale data against (default: today). ISO or 和暦.")
+@click.option("--max-age", "max_age", type=click.IntRange(0, 36500), default=vocab.MAX_AGE_DAYS, show_default=True,
+              metavar="DAYS", help="Warn when the profile's data is older than this many days.")
 @click.option("--verbose", "-v", is_flag=True, help="List the requirements each warning is about.")
 @click.option("--format", "fmt", type=click.Choice(vocab.VALIDATE_FORMATS), default="text", show_default=True,
               help="Output format.")
@@ -653,7 +658,7 @@ def diff(obj: Ctx, old: str, new: str, fmt: str, lang: str | None, exit_code: bo
 @click.pass_obj
 @guarded
 def validate_cmd(obj: Ctx, profiles: tuple[str, ...], as_of: str | None, verbose: bool, fmt: str,
-                 lang: str | None) -> None:
+                 lang: str | None, max_age: int = vocab.MAX_AGE_DAYS) -> None:
     """Check profiles and report every problem at once (file, line, path, found, expected).
 
     プロファイルを検査し、問題をすべて一度に報告します（ファイル・行・項目・記述・正しい形）。
@@ -665,7 +670,7 @@ def validate_cmd(obj: Ctx, profiles: tuple[str, ...], as_of: str | None, verbose
 
     lang = lang or obj.lang
     day = resolve_as_of(as_of)
-    reports = v.validate_files(expand_profiles(profiles), default_engine().catalogs, day)
+    reports = v.validate_files(expand_profiles(profiles), default_engine().catalogs, day, max_age)
     click.echo(v.render_json(reports, lang, day) if fmt == "json" else v.render_text(reports, lang, verbose),
                nl=False)
     sys.exit(EXIT_OK if all(r.valid for r in reports) else EXIT_USAGE)
@@ -728,6 +733,193 @@ def schema_cmd(obj: Ctx, kind: str, output: str | None) -> None:
 
     emit(schema.schema_text(kind, default_engine().catalogs if kind == "profile" else None), output,
          inputs_of())
+
+
+@main.command("migrate", epilog=EXIT_CODES_HELP)
+@click.argument("profile", type=click.Path(dir_okay=False))
+@click.option("--output", "-o", type=click.Path(dir_okay=False), required=True,
+              help="Write the version 2 profile to this file (required; the input is never changed).")
+@click.option("--lang", type=LANGS, default=None, help="ja or en (default ja).")
+@click.pass_obj
+@guarded
+def migrate_cmd(obj: Ctx, profile: str, output: str, lang: str | None) -> None:
+    """Rewrite a version 1 profile as version 2, with every default made explicit, comments kept.
+
+    バージョン1のプロファイルを、既定値をすべて明示したバージョン2に書き換えます（コメントは保持）。
+    """
+    from .engine.api import inputs_of
+    from .engine.commands import migrate
+
+    lang = lang or obj.lang
+    text, notes = migrate.migrate_text(profile)
+    emit(text, output, inputs_of(profile))
+    for n in notes:
+        click.echo(("明示した既定値: " if lang == "ja" else "made explicit: ") + n[lang], err=True)
+
+
+IMPORT_EXIT_HELP = """\b
+Exit codes / 終了コード:
+  0  every file was read and its profile written / すべて読み込み済み
+  2  a file has a problem (each with its sheet and cell); nothing written for it / 問題あり（書き込みなし）
+  3  internal error / 内部エラー
+  4  several files: some had problems and were skipped, the others were written / 一部のみ変換
+"""
+
+
+@main.command("workbook", epilog=EXIT_CODES_HELP)
+@click.argument("profile", required=False, type=click.Path(dir_okay=False))
+@click.option("--new", "new", is_flag=True, help="An empty workbook for --code (and --name).")
+@click.option("--name", default=None, help="Name of the municipality (default: from the shipped list by --code).")
+@click.option("--code", default=None, help="全国地方公共団体コード (5 or 6 digits).")
+@click.option("--id", "profile_id", default=None, help="Profile id written on the 団体 sheet (default m<code>).")
+@click.option("--codes", type=click.Path(dir_okay=False), default=None,
+              help="A CSV of codes (column 団体コード or code): one workbook per municipality into --output-dir.")
+@click.option("--profiles", "profiles_dir", type=click.Path(file_okay=False), default=None,
+              help="With --codes: pre-fill from the profile of the same code in this folder.")
+@click.option("--as-of", "as_of", default=None, metavar="DATE",
+              help="The requirements current on this day (default: today).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None, help="The workbook (.xlsx).")
+@click.option("--output-dir", type=click.Path(file_okay=False), default=None, help="With --codes: the folder.")
+@click.option("--lang", type=LANGS, default=None, help="ja or en (default ja).")
+@click.pass_obj
+@guarded
+def workbook_cmd(obj: Ctx, profile: str | None, new: bool, name: str | None, code: str | None,
+                 profile_id: str | None, codes: str | None, profiles_dir: str | None, as_of: str | None,
+                 output: str | None, output_dir: str | None, lang: str | None) -> None:
+    """Write a survey workbook (調査票, .xlsx) to fill in: from a profile, empty (--new), or one per code.
+
+    調査票（Excel）を作成します: プロファイルから、空の調査票（--new）、団体コード一覧から団体ごとに（--codes）。
+    Read it back with gapcheck import.
+    """
+    from .engine.api import default_engine, inputs_of, resolve_as_of
+    from .engine.commands import workbook as wbk
+    from .engine.report.output import write_atomic
+
+    lang = lang or obj.lang
+    day = resolve_as_of(as_of)
+    cs = default_engine().catalogs
+    if codes:
+        if not output_dir:
+            raise GapcheckError("--codes writes one workbook per municipality: name the folder with --output-dir",
+                                "--codes は団体ごとに調査票を作成します。--output-dir で出力先フォルダを指定してください")
+        written = wbk.write_batch(cs, codes, output_dir, day, profiles_dir, inputs_of())
+        for w in written:
+            click.echo(f"{w.path}" + (f"  ← {w.prefilled_from}" if w.prefilled_from else ""), err=True)
+        click.echo(f"{len(written)} 件の調査票を作成しました" if lang == "ja" else f"wrote {len(written)} workbook(s)",
+                   err=True)
+        return
+    if not output:
+        raise GapcheckError("name the workbook with --output FILE.xlsx", "--output ファイル名.xlsx で出力先を指定してください")
+    if new or not profile:
+        if not code:
+            raise GapcheckError("give a PROFILE, or --new with --code", "PROFILE か、--new と --code を指定してください",
+                                hint_en="e.g. gapcheck workbook --new --code 173657 -o 内灘町.xlsx",
+                                hint_ja="例: gapcheck workbook --new --code 173657 -o 内灘町.xlsx")
+        wb, _name = wbk.new_workbook(cs, code=code, name=name, as_of=day, profile_id=profile_id)
+        write_atomic(output, wbk.to_bytes(wb), inputs_of())
+    else:
+        write_atomic(output, wbk.to_bytes(wbk.for_profile(cs, profile, day)), inputs_of(profile))
+        gone = wbk.left_out(wbk.read_profile_data(profile, cs), cs, day)
+        if gone:
+            click.echo((f"注意: {day.isoformat()} 時点で現行でない要件（廃止・都道府県向け）の記載は調査票に含めていません: "
+                        if lang == "ja" else f"note: statements about requirements not current on {day.isoformat()} "
+                        "(withdrawn, prefectural) are not in the workbook: ") + ", ".join(gone), err=True)
+    click.echo(f"{output} を作成しました" if lang == "ja" else f"wrote {output}", err=True)
+
+
+@main.command("import", epilog=IMPORT_EXIT_HELP)
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False), metavar="FILE.xlsx|FILE.csv...")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
+              help="The profile (YAML) of one file (default: stdout).")
+@click.option("--output-dir", type=click.Path(file_okay=False), default=None,
+              help="Write each profile as <id>.yaml into this folder.")
+@click.option("--profile-version", type=click.Choice(vocab.IMPORT_PROFILE_VERSIONS), default="2", show_default=True,
+              help="2 (docs/PROFILES.md), or 1 for an older gapcheck that reads only version 1 (version 2 facts dropped).")
+@click.option("--code", default=None, help="CSV: the municipality's code.")
+@click.option("--name", default=None, help="CSV: its name (default: from the shipped list).")
+@click.option("--id", "profile_id", default=None, help="CSV: the profile id (default m<code>).")
+@click.option("--as-of", "as_of", default=None, metavar="DATE", help="CSV: the date of the answers.")
+@click.option("--lang", type=LANGS, default=None, help="ja or en (default ja).")
+@click.pass_obj
+@guarded
+def import_cmd(obj: Ctx, files: tuple[str, ...], output: str | None, output_dir: str | None, profile_version: str,
+               code: str | None, name: str | None, profile_id: str | None, as_of: str | None,
+               lang: str | None) -> None:
+    """Read filled survey workbooks (or one area sheet as CSV) back into profiles.
+
+    記入済みの調査票（または分野シートの CSV）をプロファイルに読み込みます。問題はすべて、シートとセルを
+    示して一度に報告します（日本語と英語）。
+    """
+    from .engine.api import default_engine
+    from .engine.commands import importing
+    from .engine.load.jdate import DateParseError, parse_day
+
+    lang = lang or obj.lang
+    csv_options = None
+    if code or as_of:
+        try:
+            day = parse_day(as_of).isoformat() if as_of else None
+        except DateParseError as e:
+            raise GapcheckError(f"--as-of: {e.reason_en}", f"--as-of: {e.reason_ja}") from None
+        csv_options = {"code": code, "as_of": day, "name": name, "profile_id": profile_id}
+
+    def seen(o) -> None:
+        if o.error is not None:
+            text = o.error.render(lang)
+            click.echo(text if text.startswith(o.file) or o.file in text.splitlines()[0] else f"{o.file}: {text}",
+                       err=True)
+        for n in (o.imported.notes if o.imported else []):
+            click.echo(("注意: " if lang == "ja" else "note: ") + n.render(lang).split("\n")[0], err=True)
+        if o.output:
+            click.echo(f"{o.file} → {o.output}", err=True)
+
+    import datetime as _dt
+
+    report = importing.import_files(list(files), default_engine().catalogs, output=output, output_dir=output_dir,
+                                    today=_dt.date.today(), csv_options=csv_options,
+                                    profile_version=int(profile_version), on_outcome=seen)
+    if len(files) == 1 and not output and not output_dir and not report.failed:
+        emit(report.outcomes[0].imported.text, None, [])
+    if len(files) > 1:
+        ok = len(report.outcomes) - len(report.failed)
+        click.echo(f"{ok} 件を変換、{len(report.failed)} 件は問題ありのため未変換" if lang == "ja" else
+                   f"{ok} converted, {len(report.failed)} not converted (problems above)", err=True)
+    sys.exit(report.exit_code)
+
+
+@main.command("import-survey", epilog=EXIT_CODES_HELP)
+@click.argument("kind", type=click.Choice(vocab.SURVEY_KINDS))
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--edition", required=True, help="The file's edition, an entry of engine/load/survey_layouts.yaml (e.g. designated 2025-12, "
+                   "online R06); an unknown one is refused with the editions known.")
+@click.option("--output-dir", required=True, type=click.Path(file_okay=False), help="Where the profiles are written.")
+@click.option("--profiles", "profiles_dir", type=click.Path(file_okay=False), default=None,
+              help="Existing profiles: a municipality with one gets a new copy of it with the facts merged.")
+@click.option("--profile-version", type=click.Choice(vocab.IMPORT_PROFILE_VERSIONS), default="2", show_default=True,
+              help="2 (docs/PROFILES.md), or 1 for an older gapcheck that reads only version 1 (version 2 facts dropped).")
+@click.option("--lang", type=LANGS, default=None, help="ja or en (default ja).")
+@click.pass_obj
+@guarded
+def import_survey_cmd(obj: Ctx, kind: str, file: str, edition: str, output_dir: str, profiles_dir: str | None,
+                      profile_version: str, lang: str | None) -> None:
+    """Import a national survey workbook into profiles, one per municipality (basis survey).
+
+    国の調査結果（デジタル庁 特定移行支援システムの該当見込み: designated、総務省 オンライン利用状況: online）を
+    団体ごとのプロファイルに取り込みます。既存のプロファイルは変更せず、取り込んだ写しを書きます。
+    """
+    from .engine.api import default_engine
+    from .engine.commands import import_survey
+
+    lang = lang or obj.lang
+    report = import_survey.run(kind, file, edition, default_engine().catalogs, output_dir=output_dir,
+                               profiles_dir=profiles_dir, profile_version=int(profile_version))
+    for n in report.survey.notes:
+        click.echo(("注意: " if lang == "ja" else "note: ") + n.render(lang).split("\n")[0], err=True)
+    for c in report.changes:
+        click.echo(c.text(lang), err=True)
+    changed = sum(not c.kept for c in report.changes)
+    click.echo(f"{len(report.written)} 件のプロファイルを {output_dir} に書きました（変更 {changed} 件）" if lang == "ja" else
+               f"wrote {len(report.written)} profile(s) to {output_dir} ({changed} fact(s) changed)", err=True)
 
 
 def console() -> None:

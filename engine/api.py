@@ -6,6 +6,8 @@
 """
 from __future__ import annotations
 
+from .vocab import MAX_AGE_DAYS
+
 import datetime as _dt
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -61,13 +63,15 @@ class Engine:
 
     def run(self, profile_path: str | Path, as_of: _dt.date | str | None = None,
             include_passed: bool = False, due_soon_days: int = DUE_SOON_DAYS,
-            waivers: "str | Path | Waivers | None" = None, langs: tuple[str, ...] = ("ja", "en")) -> Result:
-        """Evaluate one profile; with `waivers` (a waiver file or loaded Waivers), apply them."""
+            waivers: "str | Path | Waivers | None" = None, langs: tuple[str, ...] = ("ja", "en"),
+            max_age: int = MAX_AGE_DAYS) -> Result:
+        """Evaluate one profile; with `waivers` (a waiver file or loaded Waivers), apply them.
+        `max_age`: evidence older than this many days is stale (--max-age)."""
         ws = self.load_waivers(waivers) if waivers is not None else None
         day = resolve_as_of(as_of)
         lp = load_profile(str(profile_path), self.catalogs)
         result = evaluate(self.ruleset, lp, day, window=due_soon_days, include_passed=include_passed,
-                          langs=langs)
+                          langs=langs, max_age=max_age)
         if ws is not None:
             from .match.waivers import apply_waivers
 
@@ -109,10 +113,10 @@ def default_engine() -> Engine:
 
 def run(profile_path: str | Path, as_of: _dt.date | str | None = None, include_passed: bool = False,
         due_soon_days: int = DUE_SOON_DAYS, waivers: "str | Path | Waivers | None" = None,
-        langs: tuple[str, ...] = ("ja", "en")) -> Result:
+        langs: tuple[str, ...] = ("ja", "en"), max_age: int = MAX_AGE_DAYS) -> Result:
     """Evaluate one profile with the shipped catalogs and rules; messages are rendered in
     `langs` (a result rendered in one language needs only that one)."""
-    return default_engine().run(profile_path, as_of, include_passed, due_soon_days, waivers, langs)
+    return default_engine().run(profile_path, as_of, include_passed, due_soon_days, waivers, langs, max_age)
 
 
 def inputs_of(*paths: "str | Path | None") -> list[str]:

@@ -70,6 +70,29 @@ COMMAND_HELP = {
         "en": "Write a new profile listing every current requirement as unknown, ready to fill in.",
         "ja": "現行の全要件を status: unknown で並べた新しいプロファイルを作成します。",
     },
+    "migrate_cmd": {
+        "en": "Rewrite a version 1 profile as version 2, with every default made explicit, comments kept.",
+        "ja": "バージョン1のプロファイルを、既定値をすべて明示したバージョン2に書き換えます（コメントは保持）。",
+    },
+    "workbook_cmd": {
+        "en": "Write a survey workbook (調査票, .xlsx) to fill in: from a profile, empty (--new), or one per "
+              "code (--codes). Read it back with gapcheck import.",
+        "ja": "調査票（Excel）を作成します: プロファイルから、空の調査票（--new）、団体コード一覧から団体ごとに"
+              "（--codes）。記入後は gapcheck import で読み込みます。",
+    },
+    "import_cmd": {
+        "en": "Read filled survey workbooks (or one area sheet as CSV) back into profiles; every problem is "
+              "reported at once with its sheet and cell.",
+        "ja": "記入済みの調査票（または分野シートの CSV）をプロファイルに読み込みます。問題はすべて、シートとセルを"
+              "示して一度に報告します。",
+    },
+    "import_survey_cmd": {
+        "en": "Import a national survey workbook (designated: デジタル庁's 特定移行支援システム list; online: "
+              "総務省's オンライン利用状況) into profiles, one per municipality (basis survey). Existing profiles are "
+              "never changed: a new copy is written.",
+        "ja": "国の調査結果（designated: デジタル庁 特定移行支援システムの該当見込み、online: 総務省 オンライン利用状況）を"
+              "団体ごとのプロファイルに取り込みます（根拠: 調査回答）。既存のプロファイルは変更せず、取り込んだ写しを書きます。",
+    },
     "schema_cmd": {
         "en": "Print the JSON Schema of a profile, a waiver file or the findings (for editors).",
         "ja": "プロファイル・免除（waiver）ファイル・指摘事項（JSON）の JSON Schema を出力します"
@@ -78,6 +101,33 @@ COMMAND_HELP = {
 }
 
 OPTION_HELP_JA = {
+    "An empty workbook for --code (and --name).": "--code（と --name）の団体の空の調査票を作ります。",
+    "Name of the municipality (default: from the shipped list by --code).":
+        "団体名（既定: --code から同梱の団体一覧で補います）。",
+    "全国地方公共団体コード (5 or 6 digits).": "全国地方公共団体コード（5桁または検査数字付きの6桁）。",
+    "Profile id written on the 団体 sheet (default m<code>).": "団体シートに書くプロファイルID（既定: m＋コード）。",
+    "A CSV of codes (column 団体コード or code): one workbook per municipality into --output-dir.":
+        "団体コードの CSV（列名 団体コード または code）: 団体ごとの調査票を --output-dir に書きます。",
+    "With --codes: pre-fill from the profile of the same code in this folder.":
+        "--codes と併用: このフォルダにある同じコードのプロファイルの内容を記入済みにします。",
+    "The requirements current on this day (default: today).": "この日に現行の要件で作ります（既定: 今日）。",
+    "The workbook (.xlsx).": "調査票のファイル（.xlsx）。",
+    "With --codes: the folder.": "--codes と併用: 書き出すフォルダ。",
+    "The profile (YAML) of one file (default: stdout).": "1ファイルの場合の出力プロファイル（YAML。既定: 標準出力）。",
+    "Write each profile as <id>.yaml into this folder.": "各プロファイルを <id>.yaml としてこのフォルダに書きます。",
+    "2 (docs/PROFILES.md), or 1 for an older gapcheck that reads only version 1 (version 2 facts dropped).":
+        "2（docs/PROFILES.md）、またはバージョン1しか読めない古い gapcheck 向けに 1（バージョン2の事実は省きます）。",
+    "CSV: the municipality's code.": "CSV の場合: 団体コード。",
+    "CSV: its name (default: from the shipped list).": "CSV の場合: 団体名（既定: 同梱の団体一覧から）。",
+    "CSV: the profile id (default m<code>).": "CSV の場合: プロファイルID（既定: m＋コード）。",
+    "CSV: the date of the answers.": "CSV の場合: 回答の時点（日付）。",
+    "The file's edition, an entry of engine/load/survey_layouts.yaml (e.g. designated 2025-12, online R06); an "
+    "unknown one is refused with the editions known.":
+        "ファイルの版（engine/load/survey_layouts.yaml の項目。例: designated 2025-12、online R06）。"
+        "未知の版は、既知の版を示して拒否します。",
+    "Where the profiles are written.": "プロファイルを書き出すフォルダ。",
+    "Existing profiles: a municipality with one gets a new copy of it with the facts merged.":
+        "既存のプロファイルのフォルダ: プロファイルのある団体は、その写しに取り込んだ事実を反映して書きます。",
     "Show the version and exit.": "バージョンを表示して終了します。",
     "Show this message and exit.": "このヘルプを表示して終了します。",
     "Show tracebacks for internal errors.": "内部エラーのトレースバックを表示します。",
@@ -104,6 +154,12 @@ OPTION_HELP_JA = {
     "Exit 1 when an open finding of this severity or worse exists.":
         "この重大度以上の未解消の指摘があれば終了コード 1 で終了します。",
     "A deadline within this many days is due_soon.": "期限までこの日数以内なら「期限間近」とします。",
+    "Evidence older than this many days is stale (shown as such).":
+        "根拠のデータがこの日数より古ければ「古い」とします（鮮度の期間）。",
+    "Warn when the profile's data is older than this many days.":
+        "プロファイルのデータがこの日数より古いとき警告します。",
+    "Write the version 2 profile to this file (required; the input is never changed).":
+        "バージョン2のプロファイルをこのファイルに書き出します（必須。入力ファイルは変更しません）。",
     "Write to this file (atomically) instead of stdout.": "標準出力ではなくこのファイルに書き出します（途中で止まっても壊れません）。",
     "Batch: worker processes (default: the number of cores).": "一括実行: 並列に動かすプロセス数（既定: CPU コア数）。",
     "Batch: write one document per profile (<id>.json) into this folder.":

@@ -75,3 +75,8 @@ VIEW_FORMATS = ("table", "json")                         # catalogs, rules
 DIFF_FORMATS = ("table", "json", "markdown")
 VALIDATE_FORMATS = ("text", "json")
 SCHEMA_KINDS = ("profile", "waivers", "findings")
+# gapcheck import: the profile version written (2, docs/PROFILES.md; 1 for an engine that reads only 1)
+IMPORT_PROFILE_VERSIONS = ("2", "1")
+# gapcheck import-survey KIND: designated = デジタル庁 特定移行支援システムの該当見込み,
+# online = 総務省 オンライン利用状況 (engine/load/survey_layouts.yaml describes their editions)
+SURVEY_KINDS = ("designated", "online")

@@ -82,7 +82,8 @@ CASES = {
     "cost_too_large": (sub("{status: planned,", "{status: planned, cost_estimate: 99999999999999999,"), 10,
                        ["range"]),
     "cost_fraction": (sub("{status: planned,", "{status: planned, cost_estimate: 1.5,"), 10, ["whole"]),
-    "cost_words": (sub("{status: planned,", "{status: planned, cost_estimate: 約100万円,"), 10, ["whole"]),
+    # 約100万円 is read (approximate: engine/load/amounts.py); words that are no amount are not
+    "cost_words": (sub("{status: planned,", "{status: planned, cost_estimate: 百万円くらい?,"), 10, ["amount of yen"]),
     "profile_version_3": ("profile_version: 3\n" + BASE, 1, ["1", "2"]),
     "id_upper_case": (sub("id: testtown", "id: TestTown"), 1, ["lower-case"]),
     "id_fullwidth_space": (sub("id: testtown", "id: ｔｅｓｔ　ｔｏｗｎ"), 1, ["lower-case"]),

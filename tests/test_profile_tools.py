@@ -29,7 +29,7 @@ def test_validate_real_profiles_are_valid_with_warnings(runner):
     # a folder stands for its profiles, as for `run`: TEMPLATE.yaml is skipped (and validated
     # on its own by test_template_is_what_init_writes_and_validates)
     assert "TEMPLATE.yaml" not in r.output and "uchinada.yaml: valid" in r.output
-    assert "more than a year old" in r.output                      # uchinada is from 2022
+    assert "older than the freshness window (365 days" in r.output   # uchinada is from 2022
     assert re.search(r"\d+ of the \d+ current requirements of online_procedures", r.output)
     assert "5 files: 5 valid, 0 invalid" in r.output
 
@@ -42,7 +42,7 @@ def test_validate_stale_follows_as_of_and_verbose_lists_ids(runner):
     r = runner.invoke(main, ["--lang", "en", "validate", str(UCHINADA), "--as-of", AS_OF, "--verbose"])
     assert "OP-SODAI-GOMI" in r.output
     r = runner.invoke(main, ["validate", str(UCHINADA), "--as-of", AS_OF])          # Japanese by default
-    assert "妥当です" in r.output and "警告" in r.output and "1年超" in r.output
+    assert "妥当です" in r.output and "警告" in r.output and "鮮度の期間 365 日超" in r.output
 
 
 def test_validate_json(runner, tmp_path):
@@ -170,9 +170,15 @@ def test_cost_estimate_spellings(tmp_path):
 
     for v in (1200000, "1,200,000", "１２０００００円", " 1200000 "):
         assert ItemStatus(status="planned", cost_estimate=v).cost_estimate == 1200000
-    for v in ("1,20,000", "百万円", -1, 10 ** 14):
+    for v in ("1,20,000", "百万円", -1, 10 ** 14, "1.5円", "10兆1円"):
         with pytest.raises(ValueError):
             ItemStatus(status="planned", cost_estimate=v)
+    # as people write them (engine/load/amounts.py); 約 marks the cost approximate
+    for v, yen, approx in (("120万円", 1200000, None), ("約120万円", 1200000, True), ("1,200千円", 1200000, None),
+                           ("0.012億円", 1200000, None), ("１２０万円程度", 1200000, True)):
+        it = ItemStatus(status="planned", cost_estimate=v)
+        assert (it.cost_estimate, it.cost_approximate) == (yen, approx), v
+    assert ItemStatus(status="planned", cost_estimate="約120万円", cost_approximate=False).cost_approximate is False
 
 
 # ---------------------------------------------------------------------------- init and TEMPLATE

@@ -125,11 +125,15 @@ def test_wide_terminal_puts_the_message_in_a_column(runner):
 
 @pytest.mark.parametrize("fmt", ["json", "csv", "markdown", "html", "table"])
 def test_filters_select_the_findings_shown_in_every_format(runner, fmt):
-    args = ["run", UCHINADA, "--as-of", AS_OF, "--format", fmt, "--status", "gap", "--severity", "high",
-            "--severity", "medium", "--area", "security", "--area", "基幹業務システム"]
     allj = json.loads(runner.invoke(main, ["run", UCHINADA, "--as-of", AS_OF, "--format", "json"]).output)
-    want = [f["id"] for f in allj["findings"] if f["status"] == "gap" and f["severity"] in ("high", "medium")
-            and f["area"] in ("security", "base_systems")]
+    # the filter: the statuses gap and overdue, two severities, two areas (one given by a part of
+    # its Japanese name, 基幹業務システム)
+    statuses, sevs, areas = ("gap", "overdue"), ("critical", "high", "medium"), ("base_systems", "online_procedures")
+    args = ["run", UCHINADA, "--as-of", AS_OF, "--format", fmt, "--status", "gap", "--status", "overdue",
+            "--severity", "critical", "--severity", "high", "--severity", "medium",
+            "--area", "online_procedures", "--area", "基幹業務システム"]
+    want = [f["id"] for f in allj["findings"] if f["status"] in statuses and f["severity"] in sevs
+            and f["area"] in areas]
     others = [f["id"] for f in allj["findings"] if f["id"] not in want]
     assert want and others
     r = runner.invoke(main, args, env={"COLUMNS": "100"})
@@ -139,7 +143,7 @@ def test_filters_select_the_findings_shown_in_every_format(runner, fmt):
         d = json.loads(r.output)
         assert d["summary"]["total"] == len(want)
         assert d["selection"]["shown"] == len(want) and d["selection"]["total"] == len(allj["findings"])
-        assert d["selection"]["area"] == ["base_systems", "security"]
+        assert d["selection"]["area"] == ["base_systems", "online_procedures"]
     if fmt == "table":
         assert f"表示 {len(want)}件 / 全 {len(allj['findings'])}件" in r.output
 
@@ -154,11 +158,15 @@ def test_fail_on_reads_every_finding_whatever_the_filter(runner):
 def test_filters_on_budget_and_batch(runner, tmp_path):
     full = runner.invoke(main, ["budget", UCHINADA, "--fy", "2026", "--as-of", AS_OF, "--format", "json"])
     part = runner.invoke(main, ["budget", UCHINADA, "--fy", "2026", "--as-of", AS_OF, "--format", "json",
-                                "--area", "security"])
+                                "--area", "base_systems"])
     assert full.exit_code == part.exit_code == 0
     items = json.loads(part.output)["items"]
-    assert items and {i["area"] for i in items} == {"security"}
-    assert len(items) < len(json.loads(full.output)["items"])
+    assert items and {i["area"] for i in items} == {"base_systems"}
+    other = runner.invoke(main, ["budget", UCHINADA, "--fy", "2026", "--as-of", AS_OF, "--format", "json",
+                                 "--area", "security", "--area", "dx_plan"])
+    rest = json.loads(other.output)["items"]
+    assert {i["area"] for i in rest} <= {"security", "dx_plan"}
+    assert len(rest) < len(json.loads(full.output)["items"])
     r = runner.invoke(main, ["run", str(PROFILES), "--as-of", AS_OF, "--status", "overdue"])
     assert r.exit_code in (0, 4), r.output
     docs = [json.loads(ln) for ln in r.stdout.splitlines() if ln.startswith("{")]

@@ -26,6 +26,7 @@ from typing import Callable, Iterable, Iterator
 from .. import interrupts
 from ..errors import EngineError, GapcheckError, printable
 from ..match.facts import DUE_SOON_DAYS
+from ..vocab import MAX_AGE_DAYS
 from ..load.models import FINDING_STATUSES
 from ..report.output import stage_tag
 
@@ -143,7 +144,8 @@ def _run_one_inner(path: str) -> Outcome:
     engine = _worker_state["engine"]
     try:
         result = engine.run(path, as_of=opts["as_of"], include_passed=opts["include_passed"],
-                            due_soon_days=opts["due_soon_days"], langs=(opts["lang"],))
+                            due_soon_days=opts["due_soon_days"], langs=(opts["lang"],),
+                            max_age=opts.get("max_age", MAX_AGE_DAYS))
         if opts.get("waivers") is not None:
             from ..match import waivers as waivers_mod
 
@@ -174,9 +176,8 @@ def _run_one_inner(path: str) -> Outcome:
                 return Outcome(path, False, error={"ja": e.render("ja"), "en": e.render("en")},
                                fault="output")
             text = ""
-        from ..vocab import MAX_AGE_DAYS
-
-        max_age = getattr(result, "max_age_days", None) or MAX_AGE_DAYS
+        # (MAX_AGE_DAYS is the module's: importing it here would make it local to the whole function)
+        max_age = getattr(result, "max_age_days", None) or opts.get("max_age") or MAX_AGE_DAYS
         stale = getattr(result, "stale", None)
         if stale is None:
             stale = (result.as_of - p.as_of).days > max_age
@@ -204,7 +205,8 @@ def _run_one_inner(path: str) -> Outcome:
 def run_many(paths: list[str], *, as_of: _dt.date, lang: str, render: Callable, jobs: int = 1,
              include_passed: bool = False, due_soon_days: int = DUE_SOON_DAYS, waivers=None,
              catalogs_dir=None, rules_dir=None, out_dir: str | os.PathLike | None = None,
-             ext: str = ".json", engine=None, also_html: bool = False) -> Iterator[Outcome]:
+             ext: str = ".json", engine=None, also_html: bool = False,
+             max_age: int = MAX_AGE_DAYS) -> Iterator[Outcome]:
     """Evaluate every profile and yield its Outcome, in the order of `paths`.
 
     `render(result, lang) -> str | bytes` turns one Result into its output; it runs in the
@@ -219,7 +221,7 @@ def run_many(paths: list[str], *, as_of: _dt.date, lang: str, render: Callable, 
     `out_dir`), each profile's HTML report is staged as well (`<id>.html`, in staged_extra).
     """
     options = {"as_of": as_of, "lang": lang, "render": render, "include_passed": include_passed,
-               "due_soon_days": due_soon_days, "waivers": waivers,
+               "due_soon_days": due_soon_days, "waivers": waivers, "max_age": max_age,
                "catalogs_dir": catalogs_dir, "rules_dir": rules_dir,
                "out_dir": str(out_dir) if out_dir else None, "ext": ext, "tag": stage_tag(),
                "also_html": bool(also_html and out_dir and ext != ".html")}
@@ -384,7 +386,7 @@ def run_batch(inputs: Iterable[str], *, as_of: _dt.date, lang: str, fmt: str = "
               summary_format: str | None = None, fail_on: str | None = None,
               engine=None, emit: Callable[[bytes | str], None] | None = None,
               on_outcome: Callable[[Outcome, int], None] | None = None,
-              selection: dict | None = None) -> BatchReport:
+              selection: dict | None = None, max_age: int = MAX_AGE_DAYS) -> BatchReport:
     """Evaluate every profile under `inputs` and write the outputs and the summary.
 
     Each profile's output goes to `output_dir/<id><ext>` (committed in rounds: every file there
@@ -405,11 +407,13 @@ def run_batch(inputs: Iterable[str], *, as_of: _dt.date, lang: str, fmt: str = "
         return _batch(inputs, as_of=as_of, lang=lang, fmt=fmt, include_passed=include_passed,
                       due_soon_days=due_soon_days, jobs=jobs, output_dir=output_dir,
                       summary=summary, summary_format=summary_format, fail_on=fail_on,
-                      engine=engine, emit=emit, on_outcome=on_outcome, selection=selection)
+                      engine=engine, emit=emit, on_outcome=on_outcome, selection=selection,
+                      max_age=max_age)
 
 
 def _batch(inputs, *, as_of, lang, fmt, include_passed, due_soon_days, jobs, output_dir, summary,
-           summary_format, fail_on, engine, emit, on_outcome, selection=None) -> BatchReport:
+           summary_format, fail_on, engine, emit, on_outcome, selection=None,
+           max_age=MAX_AGE_DAYS) -> BatchReport:
     from ..api import default_engine, inputs_of
     from ..errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
     from ..load.files import expand_profiles
@@ -444,7 +448,7 @@ def _batch(inputs, *, as_of, lang, fmt, include_passed, due_soon_days, jobs, out
     outcomes = run_many(paths, as_of=as_of, lang=lang, render=Renderer(per_fmt, selection),
                         jobs=jobs or os.cpu_count() or 1, include_passed=include_passed,
                         due_soon_days=due_soon_days, out_dir=out_dir, ext=ext, engine=engine,
-                        also_html=also_html)
+                        also_html=also_html, max_age=max_age)
     ok_rows: list[Outcome] = []
     failed: list[Outcome] = []
     seen_ids: dict[str, str] = {}

@@ -21,6 +21,7 @@ from ..load.catalog import CatalogSet
 from ..load.models import ITEM_STATUSES, Profile, _status
 from ..load.profile import check_document
 from ..load.validation import InvalidInput, Problem, as_problem, dotted
+from ..vocab import MAX_AGE_DAYS
 
 
 def year_before(d: _dt.date) -> _dt.date:
@@ -84,7 +85,8 @@ def _code_warnings(doc: yamlio.Document, muni: dict) -> list[Problem]:
     return []
 
 
-def warnings_for(doc: yamlio.Document, cs: CatalogSet, as_of: _dt.date) -> list[Problem]:
+def warnings_for(doc: yamlio.Document, cs: CatalogSet, as_of: _dt.date,
+                 max_age: int = MAX_AGE_DAYS) -> list[Problem]:
     out: list[Problem] = []
     data = _dict(doc.data)
 
@@ -104,15 +106,17 @@ def warnings_for(doc: yamlio.Document, cs: CatalogSet, as_of: _dt.date) -> list[
         data_as_of = None
     if data_as_of is not None:
         days = (as_of - data_as_of).days
-        if data_as_of < year_before(as_of):
+        oldest = as_of - _dt.timedelta(days=max_age)
+        if days > max_age:
             out.append(_warn(
                 doc, ("as_of",),
                 f"the data is from {data_as_of.isoformat()}, {days} days before {as_of.isoformat()}: "
-                "more than a year old, so the findings rest on old statements and unverified plans",
-                f"データ時点 {data_as_of.isoformat()} は {as_of.isoformat()} の {days} 日前です（1年超）。"
-                "古い記述と未検証の予定に基づく結果になります", "stale",
-                found=data.get("as_of"), expected_en=f"on or after {year_before(as_of).isoformat()}",
-                expected_ja=f"{year_before(as_of).isoformat()} 以降",
+                f"older than the freshness window ({max_age} days, --max-age), so the findings rest on old "
+                "statements and unverified plans (reported as stale)",
+                f"データ時点 {data_as_of.isoformat()} は {as_of.isoformat()} の {days} 日前です（鮮度の期間 "
+                f"{max_age} 日超、--max-age）。古い記述と未検証の予定に基づく結果になります（「古い」と表示されます）", "stale",
+                found=data.get("as_of"), expected_en=f"on or after {oldest.isoformat()}",
+                expected_ja=f"{oldest.isoformat()} 以降",
                 hint_en="ask the departments for the current state and update the statuses and as_of",
                 hint_ja="各課に現況を照会し、状態と as_of を更新してください"))
         elif data_as_of > as_of:
@@ -136,7 +140,9 @@ def warnings_for(doc: yamlio.Document, cs: CatalogSet, as_of: _dt.date) -> list[
         live = cat.current_items(as_of)
         state = _dict(areas.get(area))
         items = _dict(state.get("items"))
-        missing = [it for it in live if it.id not in items]
+        # an area default status speaks for the items the profile does not list
+        covered = _dict(state.get("defaults")).get("status") not in (None, "unknown", "不明")
+        missing = [] if covered else [it for it in live if it.id not in items]
         if missing:
             details_en = [f"{it.id}  {it.name.en}" for it in missing]
             details_ja = [f"{it.id}  {it.name.ja}" for it in missing]
@@ -192,14 +198,16 @@ def warnings_for(doc: yamlio.Document, cs: CatalogSet, as_of: _dt.date) -> list[
     return out
 
 
-def validate_document(doc: yamlio.Document, cs: CatalogSet, as_of: _dt.date) -> FileReport:
+def validate_document(doc: yamlio.Document, cs: CatalogSet, as_of: _dt.date,
+                      max_age: int = MAX_AGE_DAYS) -> FileReport:
     prof, problems = check_document(doc, cs)
-    problems = list(problems) + warnings_for(doc, cs, as_of)
+    problems = list(problems) + warnings_for(doc, cs, as_of, max_age)
     problems.sort(key=lambda p: (p.warning, p.line or 0, p.column or 0))     # errors first
     return FileReport(doc.file, problems, prof)
 
 
-def validate_profile(path: str, cs: CatalogSet, as_of: _dt.date | None = None) -> FileReport:
+def validate_profile(path: str, cs: CatalogSet, as_of: _dt.date | None = None,
+                     max_age: int = MAX_AGE_DAYS) -> FileReport:
     """Every problem and warning of one profile file. Never raises for bad input."""
     as_of = as_of or _dt.date.today()
     try:
@@ -208,14 +216,15 @@ def validate_profile(path: str, cs: CatalogSet, as_of: _dt.date | None = None) -
         return FileReport(str(path), [as_problem(p) for p in e.problems], None)
     except GapcheckError as e:
         return FileReport(str(path), [as_problem(e)], None)
-    return validate_document(doc, cs, as_of)
+    return validate_document(doc, cs, as_of, max_age)
 
 
-def validate_files(paths: Iterable[str], cs: CatalogSet, as_of: _dt.date | None = None) -> list[FileReport]:
+def validate_files(paths: Iterable[str], cs: CatalogSet, as_of: _dt.date | None = None,
+                   max_age: int = MAX_AGE_DAYS) -> list[FileReport]:
     import gc
 
     gc.enable()         # the work grows with the number of files (the command starts without it)
-    return [validate_profile(p, cs, as_of) for p in paths]
+    return [validate_profile(p, cs, as_of, max_age) for p in paths]
 
 
 # ---------------------------------------------------------------------------- rendering

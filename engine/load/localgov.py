@@ -54,3 +54,39 @@ def load() -> dict[str, LocalGov]:
 def lookup(code: str) -> LocalGov | None:
     """The local government with this 6-digit code, None if the list has none."""
     return _load().get(code)
+
+
+def full_code(v: object, digits: int | None = None) -> str:
+    """A 全国地方公共団体コード given with 5 digits (without the check digit, as many survey files
+    write it) or 6: the 6-digit code. A number that lost its leading 0 is padded to `digits` (5 or
+    6) when the source says which; else 4 digits are read as 5 (1100 -> 01100 -> 011002), and 5
+    digits as a 6-digit code that lost its 0 when that is a listed code with a right check digit
+    (11002 -> 011002, 札幌市), otherwise as 5 digits. Anything else raises
+    models.BilingualValueError (a wrong check digit too)."""
+    import re
+    import unicodedata
+
+    from .models import BilingualValueError, local_gov_check_digit, normalise_code
+
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    if isinstance(v, int) and not isinstance(v, bool):
+        s = str(v)
+        if digits:
+            s = s.zfill(digits)
+        elif len(s) <= 4:
+            s = s.zfill(5)
+        elif len(s) == 5:
+            six = s.zfill(6)
+            if local_gov_check_digit(six[:5]) == int(six[5]) and six in _load():
+                s = six
+    else:
+        s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(v or "")))
+        m = re.fullmatch(r"(\d{5})[-‐ー−](\d)", s)
+        if m:
+            s = m.group(1) + m.group(2)
+    if re.fullmatch(r"\d{5}", s):
+        return s + str(local_gov_check_digit(s))
+    if not s:
+        raise BilingualValueError("the code is empty", "団体コードが空欄です")
+    return normalise_code(s)

@@ -258,13 +258,13 @@ MAX_YEN = 10 ** 13    # 10兆円: more than any municipal budget; a larger figur
 
 
 def _yen(v: Any) -> Any:
-    """1200000, "1,200,000", "１２０００００円" -> 1200000; anything else is left to pydantic."""
-    if isinstance(v, str):
-        import unicodedata
+    """Amounts as people write them (engine.load.amounts): 1200000, "1,200,000", "１２０００００円",
+    "500万円", "約500万円", "5,000千円", "1.2億円" -> yen; an unreadable text is refused in both
+    languages. An int is left to pydantic (its range check)."""
+    if isinstance(v, (str, float)) and not isinstance(v, bool):
+        from .amounts import parse_amount
 
-        s = unicodedata.normalize("NFKC", v).strip().removesuffix("円").strip()
-        if re.fullmatch(r"\d{1,3}(,\d{3})+|\d+", s):
-            return int(s.replace(",", ""))
+        return parse_amount(v)[0]
     return v
 
 
@@ -310,9 +310,24 @@ class ItemStatus(BaseModel):
     department: Optional[str] = None          # 担当部門
     # yen, as the profile gives it
     cost_estimate: Annotated[Optional[int], BeforeValidator(_yen)] = Field(default=None, ge=0, le=MAX_YEN)
-    cost_approximate: Optional[bool] = None   # the estimate was written as approximate (約500万円)
+    # the estimate was written as approximate (約500万円); set from the text when not given
+    cost_approximate: Optional[bool] = None
     source: Optional[str] = None              # where in the municipality's records this comes from
     note: Optional[str] = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _approximate_cost(cls, v: Any) -> Any:
+        # "約500万円" says the cost is approximate: cost_approximate true unless the profile says
+        if isinstance(v, dict) and isinstance(v.get("cost_estimate"), str) and v.get("cost_approximate") is None:
+            from .amounts import AmountError, parse_amount
+
+            try:
+                if parse_amount(v["cost_estimate"])[1]:
+                    v = {**v, "cost_approximate": True}
+            except AmountError:
+                pass                # reported by the field's own validator
+        return v
 
 
 class AreaDefaults(BaseModel):

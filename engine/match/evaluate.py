@@ -126,10 +126,15 @@ def _format(template: str, names: tuple[str, ...], raw: list, lang: str) -> str:
 # ---------------------------------------------------------------------------- findings
 
 def _status_for(cr: CompiledRule, fact: Fact) -> str:
+    """The rule's status; by_deadline: overdue once the duty is due (due_passed: its deadline
+    passed, or a duty without one is in force), due_soon within the window, else gap."""
     status = cr.rule.status
     if status != "by_deadline":
         return status
-    return {"overdue": "overdue", "due_soon": "due_soon"}.get(fact.data.get("deadline_status"), "gap")
+    d = fact.data
+    if d.get("due_passed") or d.get("deadline_status") == "overdue":
+        return "overdue"
+    return "due_soon" if d.get("deadline_status") == "due_soon" else "gap"
 
 
 def severity_for(cr: CompiledRule, status: str, obligation: str, fact: Fact, req_fact: Fact | None) -> str:
@@ -155,10 +160,7 @@ def _action_fy(deadline: _dt.date | None, days: int | None, as_of: _dt.date) -> 
 
 
 def _fields_of(cr: CompiledRule, fact: Fact) -> tuple[str, ...]:
-    """The fields whose evidence a finding cites: the rule's, and for a status rule on a
-    requirement the profile's status as well."""
-    if fact.data["kind"] == "requirement" and cr.rule.stage == "status":
-        return ("status",) + cr.fields
+    """The fields whose evidence a finding cites: the ones its rule tests (what it reads)."""
     return cr.fields
 
 
