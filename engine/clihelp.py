@@ -101,6 +101,8 @@ COMMAND_HELP = {
 }
 
 OPTION_HELP_JA = {
+    "Batch: the municipalities expected (a code list, as for workbook --codes); the summary lists those that sent nothing back.":
+        "一括実行: 回答を求めた団体の一覧（workbook --codes と同じ団体コードの CSV）。集計に未提出の団体を示します。",
     "An empty workbook for --code (and --name).": "--code（と --name）の団体の空の調査票を作ります。",
     "Name of the municipality (default: from the shipped list by --code).":
         "団体名（既定: --code から同梱の団体一覧で補います）。",

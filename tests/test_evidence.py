@@ -185,7 +185,7 @@ def test_a_waiver_by_a_1x_finding_id_still_applies_and_says_so(runner, tmp_path)
     w = write(tmp_path, "w.yaml", textwrap.dedent(f"""\
         waivers:
           - finding: {old}
-            status: unassessed
+            status: {f.status}
             justification: 改定状況を確認中
             approved_by: 総務課長
             expires: 2027-03-31

@@ -265,7 +265,7 @@ def apply_waivers(result: Result, waivers: Waivers | None, as_of: _dt.date | Non
                     continue       # another rule, a milder status: not what the waiver was about
                 if how == "requirement":
                     how = "rule"
-                if _ORDER[f.status] < _ORDER[granted]:
+                if _ORDER[f.status] < _ORDER[granted] and not descs[i]["expired"]:
                     outgrown[i].append(f.id)       # worse than what was accepted: not hidden
                     if chosen is None:
                         chosen, how_chosen = i, ("outgrown", granted, how)
