@@ -101,22 +101,35 @@ def render_table(m: Matrix, lang: str) -> str:
 
 
 def render_csv(m: Matrix, lang: str) -> str:
+    """One row per municipality and area. In Japanese the headings, the area and the worst status
+    are words (the catalog's name, 期限超過 …); in English the IDs, for scripts."""
+    from ..labels import SUMMARY_CSV_HEADINGS
     from ..report.csvio import write_csv
+
+    ja = lang == "ja"
+    L = LABELS[lang]["status_names"]
+
+    def area(a: str) -> str:
+        return (m.area_names.get(a) or a) if ja else a
+
+    def state(s: str | None) -> str:
+        return (L.get(s, s) if ja else s) if s else ""
 
     def rows():
         for code, name, group in m.by_prefecture():
             for o in group:
                 for a in m.areas:
                     c = o.counts.get(a, {})
-                    yield ([code, name, o.code, o.name, o.profile_id, a, worst(c) or ""]
+                    yield ([code, name, o.code, o.name, o.profile_id, area(a), state(worst(c))]
                            + [c.get(s, 0) for s in FINDING_STATUSES])
             for c, n, _ in m.missing_in(code):
-                yield [code, name, c, n, "", "", "not_returned"] + [""] * len(FINDING_STATUSES)
+                yield [code, name, c, n, "", "", NOT_RETURNED[lang] if ja else "not_returned"] + [""] * len(FINDING_STATUSES)
         for o in m.failed:
-            yield ["", "", "", "", "", "", "error"] + [""] * len(FINDING_STATUSES) + [o.path]
+            yield ["", "", "", "", "", "", "エラー" if ja else "error"] + [""] * len(FINDING_STATUSES) + [o.path]
 
-    return write_csv(["prefecture_code", "prefecture", "code", "municipality", "id", "area", "worst"]
-                     + list(FINDING_STATUSES), rows())
+    H = SUMMARY_CSV_HEADINGS[lang]
+    head = [H[k] for k in ("prefecture_code", "prefecture", "code", "municipality", "id", "area", "worst")]
+    return write_csv(head + [L[s] if ja else s for s in FINDING_STATUSES], rows())
 
 
 _HEAT_CSS = ("body{font-family:" + FONT_STACK + ";margin:1em;color:#1a1a1a}"
