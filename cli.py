@@ -367,6 +367,8 @@ def main(ctx: click.Context, debug: bool, lang: str | None) -> None:
               help="Batch: write the municipality x area summary to FILE (.html heat map, .csv, .json, .txt).")
 @click.option("--summary-format", type=click.Choice(vocab.SUMMARY_FORMATS), default=None,
               help="Batch: summary format (default: from the --summary extension, else table).")
+@click.option("--expected", "expected", type=click.Path(dir_okay=False), default=None, metavar="CODES.csv",
+              help="Batch: the municipalities expected (a code list, as for workbook --codes); the summary lists those that sent nothing back.")
 @click.pass_obj
 @guarded
 def run(obj: Ctx, profiles: tuple[str, ...], as_of: str | None, fmt: str, table_style: str,
@@ -374,7 +376,7 @@ def run(obj: Ctx, profiles: tuple[str, ...], as_of: str | None, fmt: str, table_
         include_passed: bool, fail_on: str | None, due_soon_days: int, output: str | None,
         jobs: int | None, output_dir: str | None, summary_path: str | None,
         summary_format: str | None, show_all: bool = False, statuses: tuple = (), severities: tuple = (),
-        areas: tuple = (), max_age: int = vocab.MAX_AGE_DAYS) -> None:
+        areas: tuple = (), max_age: int = vocab.MAX_AGE_DAYS, expected: str | None = None) -> None:
     """Evaluate profiles against the national requirements and list the findings.
 
     プロファイルを国の要件と照合し、指摘事項を一覧表示します。
@@ -389,19 +391,25 @@ def run(obj: Ctx, profiles: tuple[str, ...], as_of: str | None, fmt: str, table_
     lang = lang or obj.lang
     selection = _selection(statuses, severities, areas)
     _binary_needs_output(fmt, output or output_dir)
-    batch_mode = len(profiles) > 1 or os.path.isdir(profiles[0]) or output_dir or summary_path
+    batch_mode = len(profiles) > 1 or os.path.isdir(profiles[0]) or output_dir or summary_path or expected
     if batch_mode and waivers:
         raise GapcheckError("--waivers takes one profile (a batch run does not apply waivers yet)",
                             "--waivers はプロファイル1件の実行でのみ使えます（複数プロファイルの一括実行では未対応）")
     if batch_mode:
         _run_batch(profiles, as_of, fmt, lang, include_passed, fail_on, due_soon_days, output,
-                   jobs, output_dir, summary_path, summary_format, selection, max_age)
+                   jobs, output_dir, summary_path, summary_format, selection, max_age, expected)
     profile = profiles[0]
     result = api.run(profile, as_of=as_of, include_passed=include_passed, due_soon_days=due_soon_days,
                      waivers=waivers, langs=(lang,), max_age=max_age)
     opts = {"style": table_style, "width": terminal_width(), "show_all": show_all} if fmt == "table" else {}
     emit(api.render(result, fmt, lang, selection=selection, **opts), output, api.inputs_of(profile, waivers))
     sys.exit(EXIT_FINDINGS if fail_on and api.fails_on(result, fail_on) else EXIT_OK)
+
+
+def _read_codes(path: str):
+    from .engine.commands.workbook import read_codes
+
+    return read_codes(path)
 
 
 def terminal_width() -> int:
@@ -412,7 +420,7 @@ def terminal_width() -> int:
 
 def _run_batch(profiles, as_of, fmt, lang, include_passed, fail_on, due_soon_days, output,
                jobs, output_dir, summary_path, summary_format, selection=None,
-               max_age=vocab.MAX_AGE_DAYS) -> None:
+               max_age=vocab.MAX_AGE_DAYS, expected=None) -> None:
     from .engine.api import resolve_as_of
     from .engine.commands import batch
 
@@ -438,7 +446,8 @@ def _run_batch(profiles, as_of, fmt, lang, include_passed, fail_on, due_soon_day
                                  include_passed=include_passed, due_soon_days=due_soon_days, jobs=jobs,
                                  output_dir=output_dir, summary=summary_path, summary_format=summary_format,
                                  fail_on=fail_on, emit=lambda text: emit(text, None, []), on_outcome=seen,
-                                 selection=selection, max_age=max_age)
+                                 selection=selection, max_age=max_age,
+                                 expected=_read_codes(expected) if expected else None)
     finally:
         if bars:
             bars[0].__exit__(None, None, None)
@@ -599,10 +608,14 @@ def rules_list(obj: Ctx, lang: str | None, fmt: str) -> None:
 
 @main.command()
 @click.argument("ident")
+@click.option("--profile", type=click.Path(dir_okay=False), default=None,
+              help="A profile to resolve a finding ID (GC-...) against.")
+@click.option("--as-of", "as_of", default=None, metavar="DATE",
+              help="Evaluation date of the finding ID's run (default: today).")
 @click.option("--lang", type=LANGS, default=None, help="ja or en (default ja).")
 @click.pass_obj
 @guarded
-def explain(obj: Ctx, ident: str, lang: str | None) -> None:
+def explain(obj: Ctx, ident: str, lang: str | None, profile: str | None = None, as_of: str | None = None) -> None:
     """Explain a rule or a requirement: what is checked, why, sources and examples.
 
     ルールまたは要件の内容・根拠・例を説明します。
@@ -612,8 +625,8 @@ def explain(obj: Ctx, ident: str, lang: str | None) -> None:
 
     from .engine.report.formats.fit import fit_text
 
-    click.echo(fit_text(catalog_views.explain(default_engine(), ident, lang or obj.lang), terminal_width()),
-               nl=False)
+    click.echo(fit_text(catalog_views.explain(default_engine(), ident, lang or obj.lang, profile, as_of),
+                        terminal_width()), nl=False)
 
 
 @main.command()
@@ -729,6 +742,28 @@ def schema_cmd(obj: Ctx, kind: str, output: str | None) -> None:
 
     emit(schema.schema_text(kind, default_engine().catalogs if kind == "profile" else None), output,
          inputs_of())
+
+
+@main.command("migrate", epilog=EXIT_CODES_HELP)
+@click.argument("profile", type=click.Path(dir_okay=False))
+@click.option("--output", "-o", type=click.Path(dir_okay=False), required=True,
+              help="Write the version 2 profile to this file (required; the input is never changed).")
+@click.option("--lang", type=LANGS, default=None, help="ja or en (default ja).")
+@click.pass_obj
+@guarded
+def migrate_cmd(obj: Ctx, profile: str, output: str, lang: str | None) -> None:
+    """Rewrite a version 1 profile as version 2, with every default made explicit, comments kept.
+
+    バージョン1のプロファイルを、既定値をすべて明示したバージョン2に書き換えます（コメントは保持）。
+    """
+    from .engine.api import inputs_of
+    from .engine.commands import migrate
+
+    lang = lang or obj.lang
+    text, notes = migrate.migrate_text(profile)
+    emit(text, output, inputs_of(profile))
+    for n in notes:
+        click.echo(("明示した既定値: " if lang == "ja" else "made explicit: ") + n[lang], err=True)
 
 
 IMPORT_EXIT_HELP = """\b

@@ -95,9 +95,9 @@ def resolve_as_of(as_of: _dt.date | str | None) -> _dt.date:
     try:
         return jdate.parse_day(as_of)
     except jdate.DateParseError as e:
-        raise GapcheckError(f"--as-of: {e.reason_en}: {as_of!r}", f"--as-of: {e.reason_ja}: {as_of!r}",
-                            hint_en="a single day, e.g. 2026-04-01 or 令和8年4月1日",
-                            hint_ja="1日を指定してください（例: 2026-04-01、令和8年4月1日）") from None
+        raise GapcheckError(f"--as-of {as_of!r}: {e.reason_en}", f"--as-of {as_of!r}: {e.reason_ja}",
+                            hint_en="give a day, e.g. 2026-04-01 or 令和8年4月1日",
+                            hint_ja="日まで指定してください（例: 2026-04-01、令和8年4月1日）") from None
 
 
 _default: Engine | None = None

@@ -70,6 +70,10 @@ COMMAND_HELP = {
         "en": "Write a new profile listing every current requirement as unknown, ready to fill in.",
         "ja": "現行の全要件を status: unknown で並べた新しいプロファイルを作成します。",
     },
+    "migrate_cmd": {
+        "en": "Rewrite a version 1 profile as version 2, with every default made explicit, comments kept.",
+        "ja": "バージョン1のプロファイルを、既定値をすべて明示したバージョン2に書き換えます（コメントは保持）。",
+    },
     "workbook_cmd": {
         "en": "Write a survey workbook (調査票, .xlsx) to fill in: from a profile, empty (--new), or one per "
               "code (--codes). Read it back with gapcheck import.",
@@ -97,6 +101,8 @@ COMMAND_HELP = {
 }
 
 OPTION_HELP_JA = {
+    "Batch: the municipalities expected (a code list, as for workbook --codes); the summary lists those that sent nothing back.":
+        "一括実行: 回答を求めた団体の一覧（workbook --codes と同じ団体コードの CSV）。集計に未提出の団体を示します。",
     "An empty workbook for --code (and --name).": "--code（と --name）の団体の空の調査票を作ります。",
     "Name of the municipality (default: from the shipped list by --code).":
         "団体名（既定: --code から同梱の団体一覧で補います）。",

@@ -259,3 +259,12 @@ def area_name(catalogs: dict, area: str, lang: str) -> str:
     if name is not None and hasattr(name, "get"):
         return name.get(lang) or area
     return area
+
+
+# the batch summary CSV (engine.commands.rollup.render_csv): its column headings
+SUMMARY_CSV_HEADINGS = {
+    "ja": {"prefecture_code": "都道府県コード", "prefecture": "都道府県", "code": "団体コード",
+           "municipality": "団体", "id": "団体ID", "area": "分野", "worst": "最も重い状態"},
+    "en": {"prefecture_code": "prefecture_code", "prefecture": "prefecture", "code": "code",
+           "municipality": "municipality", "id": "id", "area": "area", "worst": "worst"},
+}

@@ -331,3 +331,21 @@ def test_spawned_workers_load_the_folders_of_the_given_engine(tmp_path, monkeypa
     # the trimmed profile runs on the engine's one area; kaga names areas that engine does not know
     assert outcomes[0].ok and set(outcomes[0].counts) == {"base_systems"}, outcomes[0].error
     assert not outcomes[1].ok and "online_procedures" in outcomes[1].error["en"]
+
+
+def test_the_roll_up_lists_the_expected_municipalities_that_sent_nothing_back(runner, tmp_path):
+    """--expected CODES.csv (the list the workbooks went out to): the summary names the ones
+    with no profile, by prefecture, in every summary format."""
+    codes = tmp_path / "codes.csv"
+    codes.write_text("団体コード\n173657\n17203\n172073\n", encoding="utf-8")    # 内灘町, 小松市 (5 digits), 羽咋市
+    r = runner.invoke(main, ["run", str(PROFILES), "--as-of", "2026-12-01", "--output-dir", str(tmp_path / "o"),
+                             "--summary-format", "json", "--expected", str(codes)])
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.output)
+    ishikawa = next(p for p in d["prefectures"] if p["code"] == "17")
+    assert [m["name"] for m in ishikawa["not_returned"]] == ["小松市", "羽咋市"]
+    assert not any(p["not_returned"] for p in d["prefectures"] if p["code"] != "17")
+    heat = tmp_path / "heat.html"
+    r = runner.invoke(main, ["run", str(PROFILES), "--as-of", "2026-12-01", "--output-dir", str(tmp_path / "o2"),
+                             "--summary", str(heat), "--expected", str(codes)])
+    assert r.exit_code == 0 and heat.read_text(encoding="utf-8").count("未提出（") == 2

@@ -147,3 +147,11 @@ def test_output_file_mode_is_not_private(runner, tmp_path):
     os.chmod(out, 0o640)
     runner.invoke(main, ["run", UCHINADA, "--as-of", "2026-11-23", "--format", "json", "-o", str(out)])
     assert stat.S_IMODE(out.stat().st_mode) == 0o640
+
+
+def test_as_of_a_month_says_a_day_is_needed(runner):
+    r = runner.invoke(main, ["run", UCHINADA, "--as-of", "令和8年9月"])
+    assert r.exit_code == 2 and "日まで" in r.output and "令和8年9月1日" in r.output
+    assert "1日を指定" not in r.output and "Traceback" not in r.output
+    r = runner.invoke(main, ["--lang", "en", "run", UCHINADA, "--as-of", "令和8年9月"])
+    assert r.exit_code == 2 and "a day is needed" in r.output and "令和8年9月1日" in r.output

@@ -306,7 +306,7 @@ def test_a_requirement_no_rule_fired_on_is_unassessed_never_passed(engine):
     day = api.resolve_as_of("2026-11-23")
     silenced = {"DXP-EDITION", "SEC-INET-SECURITY-CLOUD-NEXT"} & set(engine.catalogs.items)
     assert len(silenced) == 2
-    left_out = {"dx_plan.edition_outdated", "security.control_missing"}
+    left_out = {"dx_plan.edition_outdated", "security.control_missing", "common.plan_date_passed"}
     book = dataclasses.replace(engine.rules, rules=[r for r in engine.rules.rules if r.id not in left_out])
     res = evaluate(RuleSet(engine.catalogs, book), lp, day)
 

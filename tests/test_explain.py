@@ -42,3 +42,33 @@ def test_requirement_explanation_lists_rules_with_severity(runner):
     assert "obligation: legal duty — a duty in law" in r.output
     assert "base_systems.overdue (overdue, by obligation):" in r.output
     assert "source: 地方公共団体情報システムの標準化に関する法律" in r.output
+
+
+def test_explain_a_requirement_by_its_japanese_name(runner):
+    from gapcheck.cli import main
+
+    r = runner.invoke(main, ["explain", "住民基本台帳"])
+    assert r.exit_code == 0 and r.output.startswith("BS-JUKI: 住民基本台帳")
+    r = runner.invoke(main, ["--lang", "en", "explain", "Resident register"])
+    assert r.exit_code == 0 and r.output.startswith("BS-JUKI:")
+    r = runner.invoke(main, ["explain", "税"])            # part of many names: they are listed
+    assert r.exit_code == 2 and "BS-KOTEI" in r.output and "件あります" in r.output
+
+
+def test_explain_a_finding_id_with_its_profile(runner):
+    import json
+
+    from gapcheck.cli import main
+    from tests.conftest import PROFILES
+
+    prof = str(PROFILES / "uchinada.yaml")
+    d = json.loads(runner.invoke(main, ["run", prof, "--as-of", "2026-04-01", "--format", "json"]).output)
+    f = next(x for x in d["findings"] if x["status"] == "overdue")
+    r = runner.invoke(main, ["explain", f["id"], "--profile", prof, "--as-of", "2026-04-01"])
+    assert r.exit_code == 0, r.output
+    assert r.output.startswith(f["id"]) and f["requirement"] in r.output and "期限超過" in r.output
+    assert f["rule"] in r.output and "根拠（プロファイル）" in r.output
+    r = runner.invoke(main, ["explain", f["id"]])                 # which profile's run?
+    assert r.exit_code == 2 and "--profile" in r.output
+    r = runner.invoke(main, ["explain", "GC-000000000000", "--profile", prof])
+    assert r.exit_code == 2 and "GC-000000000000" in r.output

@@ -107,6 +107,9 @@ class FindingsHTML(HTMLParser):
         if self.in_findings and tag == "td":
             self.cell += 1
             self.texts = []
+            self.basis = False
+        if self.in_findings and tag == "span" and "basis" in (a.get("class") or "").split():
+            self.basis = True       # the basis and age beside the status: not the status's name
         if tag in ("script", "img", "iframe", "audio", "video", "source", "embed", "object") and a.get("src"):
             self.external.append((tag, a["src"]))
         if tag == "link":
@@ -116,10 +119,11 @@ class FindingsHTML(HTMLParser):
         if tag == "table":
             self.in_findings = False
         if self.in_findings and tag == "td" and self.cell == 2 and self.rows:
-            self.rows[-1][2] = "".join(self.texts).strip().rstrip(" *")
+            # the status badge comes first; the basis (and its age) may follow it in the cell
+            self.rows[-1][2] = (self.texts[0] if self.texts else "").strip().rstrip(" *")
 
     def handle_data(self, data):
-        if self.in_findings:
+        if self.in_findings and not getattr(self, "basis", False):
             self.texts.append(data)
 
 
@@ -237,6 +241,62 @@ def test_xlsx_sheets_filter_and_frozen_header(models):
     assert wb.properties.creator == "gapcheck"
     ja = load_workbook(io.BytesIO(render_dict(models["kaga", "ja"], "xlsx")))
     assert ja.sheetnames == ["指摘事項", "集計", "出典"]       # no waiver file: no waiver sheet
+
+
+def test_xlsx_dates_links_print_setup_and_area_names(models):
+    import datetime
+
+    from openpyxl import load_workbook
+
+    d = models["uchinada", "ja"]
+    wb = load_workbook(io.BytesIO(render_dict(d, "xlsx")))
+    ws = wb["指摘事項"]
+    head = [c.value for c in ws[1]]
+    col = {h: i + 1 for i, h in enumerate(head)}
+    deadlines = [ws.cell(r, col["期限"]).value for r in range(2, ws.max_row + 1)]
+    dated = [v for v in deadlines if v]
+    assert dated and all(isinstance(v, datetime.datetime) for v in dated)      # date cells, not text
+    assert ws.cell(2, col["期限"]).number_format == "yyyy-mm-dd"
+    links = [ws.cell(r, col["出典"]).hyperlink for r in range(2, ws.max_row + 1)]
+    assert any(h is not None and h.target.startswith("https://") for h in links)
+    areas = {ws.cell(r, col["分野"]).value for r in range(2, ws.max_row + 1)}
+    assert "地方公共団体情報システムの標準化（基幹業務システム20業務）" in areas and "base_systems" not in areas
+    for sheet in wb.worksheets:
+        assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert d["profile"]["name"] in sheet.oddHeader.center.text
+    assert ws.print_title_rows in ("1:1", "$1:$1")
+    summary = [r for r in wb["集計"].iter_rows(values_only=True)]
+    assert any(r[0] == "評価基準日" and isinstance(r[1], datetime.datetime) for r in summary)
+    assert not any(r[0] in ("base_systems", "security") for r in summary)
+
+
+def test_openpyxl_is_a_requirement_and_the_hint_says_how_to_install():
+    import configparser
+
+    from gapcheck.engine.errors import GapcheckError
+    from gapcheck.engine.report.formats import xlsx
+
+    cfg = configparser.ConfigParser()
+    cfg.read(ROOT / "setup.cfg", encoding="utf-8")
+    assert "openpyxl" in cfg["options"]["install_requires"]
+    import builtins
+
+    real = builtins.__import__
+
+    def no_openpyxl(name, *a, **kw):
+        if name.startswith("openpyxl"):
+            raise ImportError(name)
+        return real(name, *a, **kw)
+
+    builtins.__import__ = no_openpyxl
+    try:
+        with pytest.raises(GapcheckError) as e:
+            xlsx._require_openpyxl()
+    finally:
+        builtins.__import__ = real
+    assert "pip install gapcheck" in e.value.render("en") and "pip install ." in e.value.render("en")
+    assert "pip install gapcheck" in e.value.render("ja") and "[xlsx]" not in e.value.render("ja")
 
 
 def test_xlsx_text_is_never_a_formula(models):
@@ -431,8 +491,12 @@ def test_outputs_doc_and_ci():
         assert words in doc, words
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     test_cmd = "pip install '.[test]' && python -m pytest tests"
-    assert "apt-get install -y -qq chromium" in ci and ci.index("chromium") < ci.index(test_cmd)
-    assert 'browser test will skip"' in ci     # a failed install does not fail CI
+    assert 'apt-get install -y -qq "${need[@]}"' in ci and ci.index("chromium") < ci.index(test_cmd)
+    for pkg in ("need+=(chromium)", "need+=(fonts-noto-cjk)", "need+=(poppler-utils)"):
+        assert pkg in ci, pkg
+    # the browser tests must run in CI: a failed install fails it, and they may not skip
+    assert "could not install" in ci and "exit 1" in ci
+    assert ci.index("export GAPCHECK_REQUIRE_BROWSER=1") < ci.index(test_cmd)
 
 
 def test_no_findings_renders_in_every_format(models):

@@ -54,6 +54,8 @@ def test_the_result_fields_decide_when_present(uchinada):
     d = copy(uchinada["ja"])
     d["profile"].update(as_of="2026-10-01", stale=True, basis="plan")
     d["max_age_days"] = 30
+    for f in d["findings"]:
+        f.update(basis=None, data_age_days=None, stale=False)
     d["findings"][0].update(basis="plan", data_age_days=1706, stale=True, evidence_date="2022-03-31")
     d["findings"][1].update(basis="record", data_age_days=10, stale=False)
     out = render_dict(d, "html")

@@ -96,7 +96,7 @@ CASES = {
     "as_of_words": (sub("as_of: 2025-04-01", "as_of: someday"), 6, ["date"]),
     "as_of_impossible": (sub("as_of: 2025-04-01", "as_of: 2025-02-30"), 6, ["real day"]),
     "as_of_era_ended": (sub("as_of: 2025-04-01", "as_of: 平成32年4月1日"), 6, ["平成"]),
-    "as_of_month_not_day": (sub("as_of: 2025-04-01", "as_of: 令和7年4月"), 6, ["single day"]),
+    "as_of_month_not_day": (sub("as_of: 2025-04-01", "as_of: 令和7年4月"), 6, ["a day is needed"]),
     "planned_era_zero": (sub("planned: 令和8年度", "planned: 令和0年度"), 10, ["令和"]),
     "done_on_after_as_of": (sub("BS-KOSEKI: done", "BS-KOSEKI: {status: done, done_on: 2025-12-01}"), 11,
                             ["as_of"]),

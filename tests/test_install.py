@@ -117,3 +117,20 @@ def test_target_and_user_installs_find_their_data(wheel, tmp_path):
     assert where.stdout.strip().startswith(user_site), where.stdout + where.stderr
     b = _check_run(base, [str(base), "-m", "gapcheck"], elsewhere, env)
     assert a["findings"] == b["findings"]
+
+
+def test_installed_profiles_point_to_a_schema_that_is_installed(wheel):
+    """Every shipped YAML file's yaml-language-server $schema resolves inside the wheel."""
+    import posixpath
+
+    z = zipfile.ZipFile(wheel)
+    names = set(z.namelist())
+    checked = 0
+    for n in sorted(names):
+        if n.startswith("gapcheck/profiles/") and n.endswith(".yaml"):
+            first = z.read(n).decode("utf-8").splitlines()[0]
+            if "$schema=" in first:
+                ref = first.split("$schema=", 1)[1].strip()
+                assert posixpath.normpath(posixpath.join(posixpath.dirname(n), ref)) in names, (n, ref)
+                checked += 1
+    assert checked >= 6

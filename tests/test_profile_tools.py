@@ -3,6 +3,7 @@ and that every command turns errors into exit codes."""
 import json
 import os
 import re
+from pathlib import Path
 
 import pytest
 
@@ -454,3 +455,28 @@ def test_internal_error_is_short_and_exit_3(runner, monkeypatch):
     assert len(r.output) < 400
     r = runner.invoke(main, ["--debug", "validate", str(UCHINADA)])
     assert r.exit_code == 3 and "Traceback" in r.output
+
+
+def test_init_never_points_into_the_python_environment(runner, tmp_path, monkeypatch):
+    """Installed, the only schema is inside site-packages: init writes how to make one instead
+    of a path into the virtual environment."""
+    import sysconfig
+
+    from gapcheck.engine.commands import init, schema
+
+    inside = Path(sysconfig.get_paths()["purelib"]) / "gapcheck" / "docs" / "schema" / "profile.schema.json"
+    monkeypatch.setattr(schema, "schema_file", lambda name: inside)
+    assert init.schema_ref_for(str(tmp_path / "p.yaml")) is None
+    out = tmp_path / "new.yaml"
+    r = runner.invoke(main, ["init", "--name", "内灘町", "--code", "173657", "--as-of", "2026-04-01", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    text = out.read_text(encoding="utf-8")
+    assert "site-packages" not in text and sysconfig.get_paths()["purelib"] not in text
+    assert not text.startswith("# yaml-language-server: $schema=")
+    assert "gapcheck schema profile -o profile.schema.json" in text.splitlines()[0]
+    r = runner.invoke(main, ["validate", str(out), "--as-of", "2026-04-01"])
+    assert r.exit_code == 0, r.output
+    # from a source tree the schema is referenced relative to the new profile
+    monkeypatch.undo()
+    ref = init.schema_ref_for(str(tmp_path / "p.yaml"))
+    assert ref and (tmp_path / ref).resolve() == (ROOT / "docs" / "schema" / "profile.schema.json").resolve()

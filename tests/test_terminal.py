@@ -125,10 +125,11 @@ def test_wide_terminal_puts_the_message_in_a_column(runner):
 
 @pytest.mark.parametrize("fmt", ["json", "csv", "markdown", "html", "table"])
 def test_filters_select_the_findings_shown_in_every_format(runner, fmt):
-    args = ["run", UCHINADA, "--as-of", AS_OF, "--format", fmt, "--status", "gap", "--severity", "high",
-            "--severity", "medium", "--area", "security", "--area", "基幹業務システム"]
+    args = ["run", UCHINADA, "--as-of", AS_OF, "--format", fmt, "--status", "gap", "--status", "unverified",
+            "--severity", "high", "--severity", "medium", "--area", "security", "--area", "基幹業務システム"]
     allj = json.loads(runner.invoke(main, ["run", UCHINADA, "--as-of", AS_OF, "--format", "json"]).output)
-    want = [f["id"] for f in allj["findings"] if f["status"] == "gap" and f["severity"] in ("high", "medium")
+    want = [f["id"] for f in allj["findings"] if f["status"] in ("gap", "unverified")
+            and f["severity"] in ("high", "medium")
             and f["area"] in ("security", "base_systems")]
     others = [f["id"] for f in allj["findings"] if f["id"] not in want]
     assert want and others
@@ -156,9 +157,10 @@ def test_filters_on_budget_and_batch(runner, tmp_path):
     part = runner.invoke(main, ["budget", UCHINADA, "--fy", "2026", "--as-of", AS_OF, "--format", "json",
                                 "--area", "security"])
     assert full.exit_code == part.exit_code == 0
-    items = json.loads(part.output)["items"]
-    assert items and {i["area"] for i in items} == {"security"}
-    assert len(items) < len(json.loads(full.output)["items"])
+    d, f = json.loads(part.output), json.loads(full.output)
+    lines = d["items"] + d["surveys"]           # an unverified or unknown item is a survey line
+    assert lines and {i["area"] for i in lines} == {"security"}
+    assert len(lines) < len(f["items"] + f["surveys"])
     r = runner.invoke(main, ["run", str(PROFILES), "--as-of", AS_OF, "--status", "overdue"])
     assert r.exit_code in (0, 4), r.output
     docs = [json.loads(ln) for ln in r.stdout.splitlines() if ln.startswith("{")]

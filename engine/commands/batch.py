@@ -176,8 +176,8 @@ def _run_one_inner(path: str) -> Outcome:
                 return Outcome(path, False, error={"ja": e.render("ja"), "en": e.render("en")},
                                fault="output")
             text = ""
-
-        max_age = getattr(result, "max_age_days", None) or MAX_AGE_DAYS
+        # (MAX_AGE_DAYS is the module's: importing it here would make it local to the whole function)
+        max_age = getattr(result, "max_age_days", None) or opts.get("max_age") or MAX_AGE_DAYS
         stale = getattr(result, "stale", None)
         if stale is None:
             stale = (result.as_of - p.as_of).days > max_age
@@ -312,13 +312,37 @@ class Matrix:
     failed: list[Outcome]
     area_names: dict[str, str] = field(default_factory=dict)
     editions: dict[str, dict] = field(default_factory=dict)
+    # the municipalities expected (--expected CODES.csv) that sent nothing back: (code, name, prefecture)
+    missing: list[tuple[str, str, str]] = field(default_factory=list)
 
     def by_prefecture(self) -> list[tuple[str, str, list[Outcome]]]:
         groups: dict[tuple[str, str], list[Outcome]] = {}
         for o in self.rows:
             groups.setdefault((o.code[:2], o.prefecture), []).append(o)
+        for code, _name, pref in self.missing:
+            groups.setdefault((code[:2], pref), [])
         return [(code, name, sorted(rows, key=lambda r: (r.code, r.profile_id)))
                 for (code, name), rows in sorted(groups.items())]
+
+    def missing_in(self, prefecture_code: str) -> list[tuple[str, str, str]]:
+        return sorted(m for m in self.missing if m[0][:2] == prefecture_code)
+
+
+def expected_missing(codes: list[tuple[str, str | None]], rows: list[Outcome]) -> list[tuple[str, str, str]]:
+    """The expected municipalities (code, name from the list or the shipped list of local
+    governments) no profile of the batch describes, with their prefecture."""
+    from ..load import localgov
+    from ..load.prefectures import PREFECTURES
+
+    have = {o.code for o in rows}
+    out = []
+    for code, name in codes:
+        if code in have:
+            continue
+        lg = localgov.lookup(code)
+        out.append((code, name or (lg.name if lg else code),
+                    lg.prefecture if lg else PREFECTURES.get(code[:2], code[:2])))
+    return sorted(set(out))
 
 
 # ----------------------------------------------------------------------------- the whole batch
@@ -386,7 +410,8 @@ def run_batch(inputs: Iterable[str], *, as_of: _dt.date, lang: str, fmt: str = "
               summary_format: str | None = None, fail_on: str | None = None,
               engine=None, emit: Callable[[bytes | str], None] | None = None,
               on_outcome: Callable[[Outcome, int], None] | None = None,
-              selection: dict | None = None, max_age: int = MAX_AGE_DAYS) -> BatchReport:
+              selection: dict | None = None, max_age: int = MAX_AGE_DAYS,
+              expected: list[tuple[str, str | None]] | None = None) -> BatchReport:
     """Evaluate every profile under `inputs` and write the outputs and the summary.
 
     Each profile's output goes to `output_dir/<id><ext>` (committed in rounds: every file there
@@ -408,12 +433,12 @@ def run_batch(inputs: Iterable[str], *, as_of: _dt.date, lang: str, fmt: str = "
                       due_soon_days=due_soon_days, jobs=jobs, output_dir=output_dir,
                       summary=summary, summary_format=summary_format, fail_on=fail_on,
                       engine=engine, emit=emit, on_outcome=on_outcome, selection=selection,
-                      max_age=max_age)
+                      max_age=max_age, expected=expected)
 
 
 def _batch(inputs, *, as_of, lang, fmt, include_passed, due_soon_days, jobs, output_dir, summary,
            summary_format, fail_on, engine, emit, on_outcome, selection=None,
-           max_age=MAX_AGE_DAYS) -> BatchReport:
+           max_age=MAX_AGE_DAYS, expected=None) -> BatchReport:
     from ..api import default_engine, inputs_of
     from ..errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
     from ..load.files import expand_profiles
@@ -495,7 +520,8 @@ def _batch(inputs, *, as_of, lang, fmt, include_passed, due_soon_days, jobs, out
                 with interrupts.deferred():   # a signal now waits until this is done
                     discard_staged(out_dir)   # after an interruption: no temporary files left behind
     names = {a: getattr(c.name, lang, None) or a for a, c in engine.catalogs.catalogs.items()}
-    matrix = Matrix(list(engine.catalogs.catalogs), ok_rows, failed, names, dict(engine.ruleset.editions))
+    matrix = Matrix(list(engine.catalogs.catalogs), ok_rows, failed, names, dict(engine.ruleset.editions),
+                    missing=expected_missing(expected, ok_rows) if expected else [])
     link = (_relative_link(out_dir, Path(summary) if summary else None, ".html")
             if out_dir and sfmt == "html" else None)
     text = rollup.render_html(matrix, lang, link) if sfmt == "html" else rollup.RENDERERS[sfmt](matrix, lang)

@@ -11,8 +11,9 @@ Why 期限経過分 and not 繰越: to a 財政課, 繰越 means 繰越明許費
 the next year under 地方自治法 第213条・第220条), not "work whose deadline has passed"; 期限経過分
 says only what it means.
 
-Items whose status is unknown (unassessed) are not costed one by one: they are summarised as one
-現況調査 (survey) line per area, listing the requirements to survey. The department is the
+Items whose status is unknown (unassessed), unconfirmed after their deadline (unverified) or
+whose action is a survey are not costed one by one: they are summarised as one 現況調査 (survey)
+line per area, listing the requirements to survey (one with a cost estimate keeps its own line). The department is the
 profile's, or the catalog's usual one marked as assumed (推定). Costs are never invented: only
 the profile's `cost_estimate` values are summed, once per requirement, and the report says how
 many have one. Findings with neither a planned date nor a deadline belong to no year and are
@@ -102,20 +103,19 @@ def build(result: Result, fy: int) -> Budget:
         year = current if need_passed else jdate.fiscal_year(need)
         if year != fy:
             continue
-        dl = jdate.date_label(f.deadline, "ja") if f.deadline else "-"
         pl = planned_text or ""
+        # short: the deadline and the date needed have columns of their own
         if need_passed and planned:
-            reason = {"ja": f"計画上の時期「{pl}」を過ぎているため今年度（{jdate.fy_label(current, 'ja')}）に計上",
-                      "en": f"the planned date ({pl}) has passed, so it counts in the current FY{current}"}
+            reason = {"ja": f"計画上の時期「{pl}」を経過: 今年度（{jdate.fy_label(current, 'ja')}）に計上",
+                      "en": f"the planned date ({pl}) has passed: counted in the current FY{current}"}
         elif need_passed:
-            reason = {"ja": f"期限{dl}を過ぎているため今年度（{jdate.fy_label(current, 'ja')}）に計上",
-                      "en": f"the deadline {f.deadline} has passed, so it counts in the current FY{current}"}
+            reason = {"ja": f"期限を経過: 今年度（{jdate.fy_label(current, 'ja')}）に計上",
+                      "en": f"the deadline has passed: counted in the current FY{current}"}
         elif planned:
-            reason = {"ja": f"計画上の時期「{pl}」が{jdate.fy_label(fy, 'ja')}" + (f"（期限{dl}は経過済み）" if deadline_passed else ""),
-                      "en": f"planned for {pl}, within FY{fy}" + (f" (its deadline {f.deadline} has passed)" if deadline_passed else "")}
+            reason = {"ja": f"計画上の時期「{pl}」" + ("（期限は経過）" if deadline_passed else ""),
+                      "en": f"planned for {pl}" + (" (the deadline has passed)" if deadline_passed else "")}
         else:
-            reason = {"ja": f"期限{dl}が{jdate.fy_label(fy, 'ja')}中に到来",
-                      "en": f"the deadline {f.deadline} falls within FY{fy}"}
+            reason = {"ja": f"期限が{jdate.fy_label(fy, 'ja')}中", "en": f"the deadline falls within FY{fy}"}
         lines.append(BudgetLine(f, need_passed or deadline_passed, reason, need, need_passed,
                                 planned_text, _department_assumed(result, f)))
     order = {a: i for i, a in enumerate(result.catalogs.catalogs)}
@@ -140,16 +140,26 @@ def _short(name: str) -> str:
     return name
 
 
+def is_survey(f: Finding) -> bool:
+    """What is needed first is to find out: the status is unknown (unassessed), or the deadline
+    passed after the evidence and nothing says whether it was met (unverified), or the rule's
+    action is a survey. Such items are one 現況調査 line per area, not a line each, unless the
+    profile gives them a cost estimate (then the money is known: a line of its own)."""
+    return (f.status in ("unassessed", "unverified") or f.action == "survey") and f.cost_estimate is None
+
+
 def to_dict(b: Budget, lang: str) -> dict[str, Any]:
     names = _area_names(b.result, lang)
     items = []
     surveys: dict[str, dict[str, Any]] = {}
     for ln in b.lines:
         f = ln.finding
-        if f.status == "unassessed":
+        if is_survey(f):
             s = surveys.setdefault(f.area, {
                 "area": f.area, "area_name": _short(names.get(f.area, f.area)), "count": 0, "requirements": [],
-                "passed": False, "departments": [], "cost_estimate": None})
+                "passed": False, "departments": [], "statuses": [], "cost_estimate": None})
+            if f.status not in s["statuses"]:
+                s["statuses"].append(f.status)
             if f.requirement not in s["requirements"]:
                 s["requirements"].append(f.requirement)
                 s["count"] += 1
@@ -263,12 +273,14 @@ def _rows(d: dict[str, Any], lang: str) -> list[dict[str, Any]]:
             "department": "、".join(s["departments"]) if ja else ", ".join(s["departments"]),
             "department_source": W["assumed"] if s["departments"] else "",
             "requirement": reqs,
-            "requirement_name": (f"状況が不明な{s['count']}件の現況調査" if ja else
-                                 f"survey of {s['count']} requirements whose status is unknown"),
+            "requirement_name": (f"状況が不明・未確認の{s['count']}件の現況調査" if ja else
+                                 f"survey of {s['count']} requirements whose status is unknown or unconfirmed"),
             "action_name": ACTION_NAMES[lang]["survey"], "need": "", "planned": "", "deadline": "",
-            "why": ("プロファイルに状況の記載がない（未評価）。対応の要否と費用は調査後に判断" if ja else
-                    "the profile does not say (unassessed): whether work and money are needed is known after the survey"),
-            "status": L["status_names"]["unassessed"] if ja else "unassessed", "severity": "",
+            "why": ("状況の記載がない（未評価）か、期限後の状況が確認されていない（要確認）。対応の要否と費用は調査後に判断"
+                    if ja else "the profile does not say (unassessed) or nothing confirms it after the deadline "
+                    "(unverified): whether work and money are needed is known after the survey"),
+            "status": "、".join(L["status_names"][x] for x in s["statuses"]) if ja else ", ".join(s["statuses"]),
+            "severity": "",
             "cost_estimate": None, "rule": "", "finding": ""})
     return out
 
@@ -420,7 +432,8 @@ def render_table(d: dict[str, Any], lang: str) -> str:
                ["", "Requirement", "Action", "Needed", "Deadline", "Why this year", "Estimate (yen)"])
         out += fit_table(rows, hdr, cols) + "\n"
     if d["surveys"]:
-        out += "\n" + ("[現況調査] 状況が不明な事項（分野ごとに1件）" if ja else "[survey] requirements whose status is unknown (one line per area)") + "\n"
+        out += "\n" + ("[現況調査] 状況が不明・未確認の事項（分野ごとに1件）" if ja else
+                       "[survey] requirements whose status is unknown or unconfirmed (one line per area)") + "\n"
         rows = [[W["passed"] if sv["passed"] else "", d["area_names"].get(sv["area"], sv["area"]) if ja else sv["area"],
                  sv["count"], wrap(", ".join(sv["requirements"]), 50)] for sv in d["surveys"]]
         out += fit_table(rows, (["区分", "分野", "件数", "調査する要件"] if ja else

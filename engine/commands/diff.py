@@ -311,5 +311,11 @@ def _render_text(d: dict[str, Any], fmt: str, lang: str, width: int | None = Non
             # escaped first (control characters as \\x1b, as every line below): the table
             # would otherwise show them as U+FFFD
             rows = [[printable(str(c)) if c is not None else "" for c in r] for r in rows]
-            out += ["", f"{L[key]} ({len(rows)}):", fit_table(rows, headers, W)]
+            # a change ("状態: 期限間近 → 期限超過") keeps its words together where it can
+            # (one change a line) and its words together where it can
+            mins = {j: 26 if h == L["change"] else 10 for j, h in enumerate(headers)}
+            if L["change"] in headers:
+                j = headers.index(L["change"])
+                rows = [r[:j] + [r[j].replace("; ", "\n")] + r[j + 1:] for r in rows]
+            out += ["", f"{L[key]} ({len(rows)}):", fit_table(rows, headers, W, wrap_min=mins)]
     return fit_text("\n".join(out) + "\n", W)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 
 from ..load import jdate
@@ -122,13 +123,28 @@ def list_rules(engine: Engine, fmt: str, lang: str, width: int | None = None) ->
         return _dump(rows)
     h = H[lang]
     cats = engine.catalogs.catalogs
+    W = width or terminal_width()
     every = "要件による" if lang == "ja" else "the requirement's"
-    return fit_table([[r["id"], area_name(cats, r["catalog"], lang) if r["catalog"] != "*" else
-                       ("全分野" if lang == "ja" else "every area"), word(RULE_STATUS_NAMES, r["status"], lang),
-                       _sev_word(r["severity"], lang), OBLIGATION_NAMES[lang].get(r["obligation"], every), r["title"]]
-                      for r in rows],
-                     [h["rule"], h["area"], h["status"], h["severity"], h["obligation"], h["title"]],
-                     width or terminal_width(), wrap_min={0: 16, 1: 10, 4: 6, 5: 16}) + "\n"
+    out = []
+    by: dict[str, list] = {}
+    for r in rows:
+        by.setdefault(r["catalog"], []).append(r)
+    for area, rs in by.items():          # one table per area, under the area's name
+        name = area_name(cats, area, lang) if area != "*" else ("全分野" if lang == "ja" else "every area")
+        out += [""] if out else []
+        out += wrap_to(f"■ {name}（{len(rs)}）" if lang == "ja" else f"■ {name} ({len(rs)})", W)
+
+        def table(split: bool) -> str:
+            return fit_table([[r["id"].replace(".", ".\n", 1) if split else r["id"],
+                               word(RULE_STATUS_NAMES, r["status"], lang), _sev_word(r["severity"], lang),
+                               OBLIGATION_NAMES[lang].get(r["obligation"], every), r["title"]] for r in rs],
+                             [h["rule"], h["status"], h["severity"], h["obligation"], h["title"]],
+                             W, wrap_min={0: 20, 2: 6, 3: 6, 4: 16})
+
+        t = table(False)
+        # a rule ID that would be cut inside a word breaks after its area instead
+        out.append(t if all(r["id"] in t for r in rs) else table(True))
+    return "\n".join(out) + "\n"
 
 
 def _sev_word(sev: str, lang: str) -> str:
@@ -159,18 +175,94 @@ def _where(file: str, line: int | None) -> str:
     return f"{p.parent.name}/{p.name}" + (f":{line}" if line else "")
 
 
-def explain(engine: Engine, ident: str, lang: str) -> str:
+FINDING_ID = re.compile(r"GC-[0-9a-f]{12}", re.I)
+
+
+def _by_name(cs: CatalogSet, ident: str) -> str:
+    """A requirement ID from its name (Japanese or English, exact, else one that contains
+    `ident`); `ident` itself when none matches. Several matches: an error naming them."""
+    items = [(rid, it) for rid, (_, it) in cs.items.items()]
+    exact = [rid for rid, it in items if ident in (it.name.ja, it.name.en)]
+    if exact:
+        return exact[0]
+    low = ident.lower()
+    part = [rid for rid, it in items if ident in it.name.ja or (len(low) > 3 and low in it.name.en.lower())]
+    if len(part) == 1:
+        return part[0]
+    if len(part) > 1:
+        names = ", ".join(f"{rid} {cs.items[rid][1].name.ja}" for rid in part[:12]) + (" ..." if len(part) > 12 else "")
+        raise GapcheckError(f"'{ident}' is part of the names of {len(part)} requirements: {names}",
+                            f"'{ident}' を名称に含む要件が{len(part)}件あります: {names}",
+                            hint_en="give the requirement ID or the whole name",
+                            hint_ja="要件IDか名称全体を指定してください")
+    return ident
+
+
+def explain_finding(engine: Engine, fid: str, lang: str, profile: str | None, as_of=None) -> str:
+    """A finding of a profile's run: its status, basis and evidence, then its requirement."""
+    from ..api import resolve_as_of
+    from ..labels import LABELS as LB
+    from ..report.formats.common import evidence_text
+
+    ja = lang == "ja"
+    fid = fid[:3].upper() + fid[3:].lower()
+    if not profile:
+        raise GapcheckError(f"a finding ID ({fid}) belongs to one profile's run: name the profile",
+                            f"指摘ID（{fid}）はプロファイルごとの評価結果のIDです。プロファイルを指定してください",
+                            hint_en=f"gapcheck explain {fid} --profile PROFILE.yaml [--as-of DATE]",
+                            hint_ja=f"gapcheck explain {fid} --profile プロファイル.yaml [--as-of 評価基準日]")
+    day = resolve_as_of(as_of)
+    result = engine.run(profile, as_of=day, include_passed=True, langs=(lang,))
+    f = next((x for x in result.findings if x.id == fid or fid in (getattr(x, "legacy_ids", None) or ())), None)
+    if f is None:
+        raise GapcheckError(f"no finding {fid} in the run of {profile} as of {day}",
+                            f"{profile} の {day} の評価結果に指摘 {fid} はありません", file=profile,
+                            hint_en="finding IDs come from gapcheck run; check the profile and --as-of",
+                            hint_ja="指摘IDは gapcheck run の出力にあります。プロファイルと --as-of を確認してください")
+    L = LB[lang]
+    status = L["status_names"].get(f.status, f.status)
+    out = [f"{f.id}: {f.title[lang]}",
+           f"  {'要件' if ja else 'requirement'}: {f.requirement} {f.requirement_name[lang]}",
+           f"  {'状態' if ja else 'status'}: {status}   {'重大度' if ja else 'severity'}: {_sev(f.severity, lang)}   "
+           f"{'ルール' if ja else 'rule'}: {f.rule}"]
+    basis = getattr(f, "basis", None)
+    if basis:
+        age = getattr(f, "data_age_days", None)
+        stale = getattr(f, "stale", False)
+        out.append(f"  {'根拠' if ja else 'basis'}: {L['basis_names'].get(basis, basis)}"
+                   + ((f"、{age:,}日前のデータ" if ja else f", data {age:,} days old") if age is not None else "")
+                   + (("（古い）" if ja else " (stale)") if stale else ""))
+    if f.deadline:
+        out.append(f"  {'期限' if ja else 'deadline'}: {jdate.date_label(f.deadline, lang)}"
+                   + (f"（残{f.days_to_deadline}日）" if ja and f.days_to_deadline is not None else
+                      f" ({f.days_to_deadline} days left)" if f.days_to_deadline is not None else ""))
+    out.append(f"  {'内容' if ja else 'message'}: {f.message[lang]}")
+    if f.remediation:
+        out.append(f"  {'対応' if ja else 'remediation'}: {f.remediation[lang]}")
+    out.append(f"  {'根拠（プロファイル）' if ja else 'evidence (profile)'}:")
+    out += [f"    {evidence_text(e, lang)}" for e in f.evidence] or ["    -"]
+    out.append(f"  {'評価基準日' if ja else 'evaluated as of'}: {jdate.date_label(day, lang)}")
+    out.append("")
+    return "\n".join(out) + "\n" + explain(engine, f.requirement, lang)
+
+
+def explain(engine: Engine, ident: str, lang: str, profile: str | None = None, as_of=None) -> str:
     """What a rule checks (conditions in words and as written), the requirements and sources it
     reads, its severity and why (the obligation), its remediation and its examples; or what a
-    requirement demands, its deadline and sources, and the rules that assess it."""
+    requirement (by its ID or its name) demands, its deadline and sources, and the rules that
+    assess it; or a finding of a profile's run (GC-..., with `profile`)."""
     import yaml
 
     from ..load.rules import rule_line
 
     ja = lang == "ja"
     cs = engine.catalogs
+    if FINDING_ID.fullmatch(ident):
+        return explain_finding(engine, ident, lang, profile, as_of)
     if ident not in cs.items and ident.upper() in cs.items:
         ident = ident.upper()
+    if ident not in cs.items and not any(r.id == ident for r in engine.rules.rules):
+        ident = _by_name(cs, ident)
     for r in engine.rules.rules:
         if r.id == ident:
             file, line = rule_line(engine.rules, r)
@@ -259,7 +351,7 @@ def explain(engine: Engine, ident: str, lang: str) -> str:
         return "\n".join(out) + "\n"
     known = [r.id for r in engine.rules.rules] + list(cs.items)
     sug = _suggest(ident, known)
-    raise GapcheckError(f"'{ident}' is neither a rule nor a requirement ID",
-                        f"'{ident}' はルールIDでも要件IDでもありません",
+    raise GapcheckError(f"'{ident}' is neither a rule, a requirement (ID or name) nor a finding ID",
+                        f"'{ident}' はルールID・要件（IDまたは名称）・指摘IDのいずれでもありません",
                         hint_en=f"did you mean '{sug}'?" if sug else "see: gapcheck rules list / gapcheck catalogs list",
                         hint_ja=f"'{sug}' の誤りではありませんか？" if sug else "一覧: gapcheck rules list / gapcheck catalogs list")

@@ -84,14 +84,42 @@ def prefecture_for(code: str, given: str | None) -> str:
     return pref
 
 
-def schema_ref_for(output: str | None) -> str:
+def _in_environment(path: Path) -> bool:
+    """Whether `path` lies inside an installed Python environment (a virtual environment, the
+    interpreter's prefix, site-packages): a profile must not point there, since the path breaks
+    when the environment is rebuilt, moved or removed, and means nothing on another machine."""
+    import site
+    import sys
+    import sysconfig
+
+    p = path.resolve()
+    roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, sysconfig.get_paths()["purelib"],
+             sysconfig.get_paths()["platlib"]}
+    try:
+        roots |= set(site.getsitepackages()) | {site.getusersitepackages()}
+    except AttributeError:        # a virtualenv's old site module
+        pass
+    if any(part in ("site-packages", "dist-packages") for part in p.parts):
+        return True
+    for r in roots:
+        try:
+            p.relative_to(Path(r).resolve())
+            return True
+        except (ValueError, OSError):
+            continue
+    return False
+
+
+def schema_ref_for(output: str | None) -> str | None:
     """The yaml-language-server schema reference for a profile written to `output`: relative to
-    its folder when the installed schema is reachable that way, else a file URI."""
+    its folder when the schema of this source tree is reachable that way, else a file URI; None
+    when the only schema is the installed package's (inside the Python environment): then the
+    profile says how to write one next to it (gapcheck schema profile -o ...)."""
     from .schema import schema_file
 
     target = schema_file("profile.schema.json")
-    if target is None:
-        return DEFAULT_SCHEMA_REF
+    if target is None or _in_environment(target):
+        return None
     folder = Path(output).resolve().parent if output else Path.cwd()
     try:
         return os.path.relpath(target, folder).replace(os.sep, "/")
@@ -101,7 +129,7 @@ def schema_ref_for(output: str | None) -> str:
 
 def new_profile(cs: CatalogSet, *, name: str, code: str, as_of: _dt.date | str,
                 prefecture: str | None = None, profile_id: str | None = None, name_en: str | None = None,
-                schema_ref: str = DEFAULT_SCHEMA_REF, command: str | None = None) -> str:
+                schema_ref: str | None = DEFAULT_SCHEMA_REF, command: str | None = None) -> str:
     """The text of a new profile (YAML with comments)."""
     if not name or not name.strip():
         raise GapcheckError("--name must not be empty", "--name（団体名）を指定してください")
@@ -128,8 +156,12 @@ def new_profile(cs: CatalogSet, *, name: str, code: str, as_of: _dt.date | str,
     editions = ", ".join(f"{a} {c.edition}" for a, c in cs.catalogs.items())
     status_line = " | ".join(f"{s}" for s in ITEM_STATUSES)
     aliases = "、".join(f"{k}={v}" for k, v in list(STATUS_ALIASES.items())[:6])
+    schema_lines = ([f"# yaml-language-server: $schema={schema_ref}"] if schema_ref else [
+        "# エディタの補完・検査 / editor completion: gapcheck schema profile -o profile.schema.json を実行し、",
+        "#   先頭に次の1行を置く / then put this line first: # yaml-language-server: $schema=profile.schema.json",
+    ])
     L: list[str] = [
-        f"# yaml-language-server: $schema={schema_ref}",
+        *schema_lines,
         f"# gapcheck プロファイル / profile: {name}（{pref}）",
         f"# 作成 / written by: {command}" if command else "# 作成 / written by: gapcheck init",
         f"# カタログ / catalogs: {editions}",
@@ -150,7 +182,11 @@ def new_profile(cs: CatalogSet, *, name: str, code: str, as_of: _dt.date | str,
         _kv("#     status: planned", "状態 / status"),
         _kv("#     planned: 令和8年度", "予定時期（計画、未来でも可）/ when the plan says (may be in the future)"),
         _kv("#     done_on: 2025-03-31", "完了日（事実、as_of 以前）/ when it was done (a fact, not after as_of)"),
+        _kv("#     basis: record", "根拠の種類 record / survey / plan（既定: 団体の basis）/ what it rests on"),
+        _kv("#     as_of: 2026-06-30", "この記述の時点（既定: as_of）/ the date of this statement"),
+        _kv("#     in_plan: true", "団体の計画に記載 / the plan covers it"),
         _kv("#     designated: true", "延長期限の対象 / designated for the extended deadline"),
+        _kv("#     designated_until: 令和9年1月", "移行完了予定時期（特定移行支援）/ its own completion date"),
         _kv("#     value: ed5", "カタログの expect と照合 / compared with the catalog's expect"),
         _kv("#     department: 住民課", "担当部門 / department in charge"),
         _kv("#     cost_estimate: 12000000", "概算費用（円）/ cost estimate (yen)"),
@@ -158,7 +194,7 @@ def new_profile(cs: CatalogSet, *, name: str, code: str, as_of: _dt.date | str,
         _kv("#     note: 備考", "備考 / note"),
         _kv("#   BS-KOSEKI: unknown", "状態だけなら1行でも / just the status, on one line"),
         "",
-        _kv("# profile_version: 1", "形式の版 / format version (1, the default)"),
+        _kv("profile_version: 2", "形式の版 / format version"),
         _kv(f"id: {_q(pid)}", "プロファイルID（英小文字・数字・-・_）/ profile id"),
         "municipality:",
         _kv(f"  name: {_q(name)}", "団体名 / name"),
@@ -168,7 +204,15 @@ def new_profile(cs: CatalogSet, *, name: str, code: str, as_of: _dt.date | str,
     L += [
         _kv(f"  code: \"{code}\"", "全国地方公共団体コード（検査数字付き6桁）/ local government code"),
         _kv(f"  prefecture: {_q(pref)}", f"コードの上2桁 {code[:2]} から / from the code's first two digits"),
+    ]
+    from .migrate import ATTRIBUTE_COMMENTS, type_from_name
+
+    kind = type_from_name(name, code)
+    for key, what in ATTRIBUTE_COMMENTS.items():
+        L.append(_kv(f"  {key}: {kind if key == 'type' and kind else 'null'}", what))
+    L += [
         _kv(f"as_of: {as_of.isoformat()}", "現況の時点（更新したら改める）/ the date the statuses describe"),
+        _kv("basis: record", "根拠の種類 record（記録）/ survey（調査回答）/ plan（計画）/ what the facts rest on"),
         _kv("source: null", "根拠資料 / where the statuses come from, e.g. 〇〇町DX推進計画 令和7年3月"),
         _kv("# plan:", "団体のDX推進計画（任意）/ the municipality's own DX plan (optional)"),
         "#   title: 〇〇町DX推進計画",
@@ -190,6 +234,8 @@ def new_profile(cs: CatalogSet, *, name: str, code: str, as_of: _dt.date | str,
         L += ["", f"  # ---- {area}: {cat.name.ja} / {cat.name.en}（{len(live)} 件 / requirements, "
                   f"edition {cat.edition}）----",
               f"  {area}:",
+              _kv("    # defaults: {status: planned, planned: 令和8年度, in_plan: true}",
+                  "分野の既定値（任意）/ what every item takes unless it says otherwise"),
               _kv("    # plan_scope: []", "計画が対象とする要件ID（任意）/ requirement IDs your plan covers")]
         if cat.profile_facts:
             L.append(_kv("    # facts:", "分野の事実（任意）/ area facts (optional)"))
@@ -220,5 +266,5 @@ def new_profile(cs: CatalogSet, *, name: str, code: str, as_of: _dt.date | str,
             L.append(f"      {it.id}:")
             L.append("        status: unknown")
     L.append("")
-    L.insert(4, f"# 要件 / requirements: {total}（{as_of.isoformat()} 時点で評価対象のもの / assessed on that date）")
+    L.insert(3 + len(schema_lines), f"# 要件 / requirements: {total}（{as_of.isoformat()} 時点で評価対象のもの / assessed on that date）")
     return "\n".join(L)

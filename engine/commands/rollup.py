@@ -27,6 +27,19 @@ COLOURS = {"overdue": "#d73027", "unverified": "#b07cc6", "due_soon": "#fc8d59",
 DARK = ("overdue", "ok", "unverified")       # white text on these
 
 
+NOT_RETURNED = {"ja": "未提出", "en": "no data"}
+
+
+def _short_name(n: str) -> str:
+    """An area's name up to its parenthesis: 地方公共団体情報システムの標準化（…） -> its first part."""
+    for mark in ("（", " ("):
+        i = n.find(mark)
+        if i > 0:
+            return n[:i]
+    return n
+NOT_RETURNED_LONG = {"ja": "未提出（調査票の回答・プロファイルなし）", "en": "sent nothing back (no profile)"}
+
+
 def _cell(counts: dict[str, int], lang: str) -> str:
     parts = [f"{SHORT[lang][s]}{counts[s]}" for s in FINDING_STATUSES if counts.get(s)]
     return " ".join(parts) or "-"
@@ -50,7 +63,8 @@ def to_dict(m: Matrix) -> dict:
                                  "data_as_of": o.data_as_of or None, "basis": o.basis, "stale": o.stale,
                                  "areas": {a: o.counts.get(a, {}) for a in m.areas},
                                  "worst": {a: worst(o.counts.get(a, {})) for a in m.areas}}
-                                for o in rows]}
+                                for o in rows],
+             "not_returned": [{"code": c, "name": n} for c, n, _ in m.missing_in(code)]}
             for code, name, rows in m.by_prefecture()],
         "failed": [{"path": o.path, "error": o.error} for o in m.failed],
     }
@@ -68,31 +82,54 @@ def render_table(m: Matrix, lang: str) -> str:
     for code, name, group in m.by_prefecture():
         for o in group:
             rows.append([name, o.code, o.name] + [_cell(o.counts.get(a, {}), lang) for a in m.areas])
-    head = ["都道府県" if ja else "Prefecture", "コード" if ja else "Code", "団体" if ja else "Municipality"] + m.areas
-    out = tabulate(rows, headers=head, disable_numparse=True) + "\n"
+        for c, n, _ in m.missing_in(code):
+            rows.append([name, c, n] + [NOT_RETURNED[lang]] * len(m.areas))
+    head = (["都道府県" if ja else "Prefecture", "コード" if ja else "Code", "団体" if ja else "Municipality"]
+            + [_short_name(m.area_names.get(a) or a) for a in m.areas])
+    from ..report.formats.fit import fit_table, terminal_width
+
+    out = fit_table(rows, head, terminal_width()) + "\n"
     n_ok = sum(len(g) for _, _, g in m.by_prefecture())
     out += (f"\n{n_ok}団体を評価、{len(m.failed)}件のプロファイルはエラーのため除外\n" if ja else
             f"\n{n_ok} municipalities evaluated, {len(m.failed)} profile(s) skipped with errors\n")
+    if m.missing:
+        out += (f"未提出 {len(m.missing)}団体（--expected の一覧にあり、プロファイルがない）\n" if ja else
+                f"{len(m.missing)} expected municipalities sent nothing back (in --expected, no profile)\n")
     for o in m.failed:
         out += "  " + (o.error or {}).get(lang, "").replace("\n", "\n  ") + "\n"
     return out
 
 
 def render_csv(m: Matrix, lang: str) -> str:
+    """One row per municipality and area. In Japanese the headings, the area and the worst status
+    are words (the catalog's name, 期限超過 …); in English the IDs, for scripts."""
+    from ..labels import SUMMARY_CSV_HEADINGS
     from ..report.csvio import write_csv
+
+    ja = lang == "ja"
+    L = LABELS[lang]["status_names"]
+
+    def area(a: str) -> str:
+        return (m.area_names.get(a) or a) if ja else a
+
+    def state(s: str | None) -> str:
+        return (L.get(s, s) if ja else s) if s else ""
 
     def rows():
         for code, name, group in m.by_prefecture():
             for o in group:
                 for a in m.areas:
                     c = o.counts.get(a, {})
-                    yield ([code, name, o.code, o.name, o.profile_id, a, worst(c) or ""]
+                    yield ([code, name, o.code, o.name, o.profile_id, area(a), state(worst(c))]
                            + [c.get(s, 0) for s in FINDING_STATUSES])
+            for c, n, _ in m.missing_in(code):
+                yield [code, name, c, n, "", "", NOT_RETURNED[lang] if ja else "not_returned"] + [""] * len(FINDING_STATUSES)
         for o in m.failed:
-            yield ["", "", "", "", "", "", "error"] + [""] * len(FINDING_STATUSES) + [o.path]
+            yield ["", "", "", "", "", "", "エラー" if ja else "error"] + [""] * len(FINDING_STATUSES) + [o.path]
 
-    return write_csv(["prefecture_code", "prefecture", "code", "municipality", "id", "area", "worst"]
-                     + list(FINDING_STATUSES), rows())
+    H = SUMMARY_CSV_HEADINGS[lang]
+    head = [H[k] for k in ("prefecture_code", "prefecture", "code", "municipality", "id", "area", "worst")]
+    return write_csv(head + [L[s] if ja else s for s in FINDING_STATUSES], rows())
 
 
 _HEAT_CSS = ("body{font-family:" + FONT_STACK + ";margin:1em;color:#1a1a1a}"
@@ -271,6 +308,10 @@ def render_html(m: Matrix, lang: str, link: str | None = "{id}.html") -> str:
                          f"<td class=\"k\">{e(o.code)}</td><td class=\"k\" data-sort=\"{e(o.data_as_of)}\">"
                          f"{e(o.data_as_of or '-')}{stale}</td><td class=\"k\">{e(basis)}</td>"
                          + cells(o.counts, href) + "</tr>")
+        for c, n, _ in m.missing_in(code):
+            parts.append(f"<tr class=\"m missing\"><td class=\"k\">{e(n)}</td><td class=\"k\">{e(c)}</td>"
+                         f"<td class=\"k\">-</td><td class=\"k\">-</td><td class=\"c\" colspan=\"{len(m.areas)}\">"
+                         f"{e(NOT_RETURNED_LONG[lang])}</td></tr>")
         total = {a: _sum([o.counts.get(a, {}) for o in group]) for a in m.areas}
         parts.append(f"<tr class=\"total\"><th colspan=\"4\">{e(name)} {e('計' if ja else 'total')}"
                      f"（{len(group)}{'団体' if ja else ''}）</th>" + cells(total, None) + "</tr></tbody>")

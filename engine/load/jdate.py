@@ -294,8 +294,11 @@ def parse_day(value: object) -> _dt.date:
     """A date that must name exactly one day (e.g. --as-of)."""
     span = parse_span(value)
     if not span.is_day:
-        raise DateParseError(str(value), "a single day is needed here (e.g. 2026-03-31)",
-                             "ここでは1日を指定してください（例: 2026-03-31）")
+        # '令和8年9月' names a month: say that a day is needed, with that month's first day as
+        # the example ("1日を指定" would read as "the 1st")
+        ex_w, ex_iso = to_wareki(span.start), span.start.isoformat()
+        raise DateParseError(str(value), f"a day is needed, not a month or a year: e.g. {ex_w} or {ex_iso}",
+                             f"年月や年度ではなく日付（日まで）が必要です。例: {ex_w}、{ex_iso}")
     return span.start
 
 

@@ -160,10 +160,7 @@ def _action_fy(deadline: _dt.date | None, days: int | None, as_of: _dt.date) -> 
 
 
 def _fields_of(cr: CompiledRule, fact: Fact) -> tuple[str, ...]:
-    """The fields whose evidence a finding cites: the rule's, and for a status rule on a
-    requirement the profile's status as well."""
-    if fact.data["kind"] == "requirement" and cr.rule.stage == "status":
-        return ("status",) + cr.fields
+    """The fields whose evidence a finding cites: the ones its rule tests (what it reads)."""
     return cr.fields
 
 

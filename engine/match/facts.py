@@ -50,6 +50,9 @@ REQUIREMENT_FIELDS: dict[str, str] = {
     "planned_set": "the profile gives a planned date",
     "planned_after_deadline": "the planned date starts after the applicable deadline (null: no plan or no deadline)",
     "planned_past": "the planned date has ended before the evaluation date (null: no planned date)",
+    "planned_passed_since": "the planned date ended after the statement was dated and before the evaluation "
+                            "date: the plan said it would be done by now, and nothing later says (null: no "
+                            "planned date)",
     "recorded_after_deadline": "the statement is dated after the deadline (for a duty without one: after it came "
                                "into force); null when there is neither",
     "expects_value": "the catalog item says what the profile's value must be (expect)",
@@ -84,6 +87,7 @@ _ITEM_EVIDENCE = {
     "status": "status", "stated": "status", "designated": "designated", "extended": "designated",
     "designated_date_set": "designated_until", "designated_beyond_limit": "designated_until",
     "planned_set": "planned", "planned_after_deadline": "planned", "planned_past": "planned",
+    "planned_passed_since": "planned",
     "value_set": "value", "value_ok": "value", "in_plan": "in_plan", "plan_scope_set": "in_plan",
     "recorded_after_deadline": "as_of", "data_age_days": "as_of", "stale": "as_of",
 }
@@ -209,9 +213,9 @@ class Fact:
                 return
             seen.add(path)
             pos = positions.get(path)
-            present = pos is not None
-            value = (written if use_written else _raw(raw, path)) if present else None
-            out.append({"path": dotted(path), "value": value, "line": pos[0] if present else None,
+            value = (written if use_written else _raw(raw, path)) if pos is not None else None
+            present = pos is not None and value is not None      # `key: null` says nothing
+            out.append({"path": dotted(path), "value": value, "line": pos[0] if pos is not None else None,
                         "present": present, "basis": basis if present else "none",
                         "date": date.isoformat() if present and date else None})
 
@@ -435,9 +439,10 @@ def requirement_fact(plan: _ItemPlan, prof: Profile, as_of: _dt.date, scope: set
     due_passed, due_line = _due(item, deadline, as_of)
     d["due_passed"] = due_passed
     status = st.status
-    planned_after = planned_past = None
+    planned_after = planned_past = planned_since = None
     if st.planned is not None:
         planned_past = st.planned.end < as_of
+        planned_since = planned_past and st.planned.end >= st.as_of
         if deadline is not None:
             planned_after = st.planned.start > deadline
     d["status"] = status
@@ -446,6 +451,7 @@ def requirement_fact(plan: _ItemPlan, prof: Profile, as_of: _dt.date, scope: set
     d["planned_set"] = st.planned is not None
     d["planned_after_deadline"] = planned_after
     d["planned_past"] = planned_past
+    d["planned_passed_since"] = planned_since
     d["recorded_after_deadline"] = (st.as_of > due_line) if due_line is not None else None
     d["value_set"] = st.value is not None
     d["value_ok"] = _value_ok(item, st.value)

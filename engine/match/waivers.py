@@ -19,10 +19,12 @@ Passed findings (status ok) are never waived.  Waived findings never count towar
 
 Schema 2.0 (one finding per requirement):
 - A rule waiver matches the finding of a requirement when that rule decided it or is among
-  the rules that also matched it. A rule of the 1.x rule set that no longer exists
+  the rules that also matched it; narrowed to one requirement, it also follows that requirement
+  when another rule decides it now with a status at least as grave (so a finding that became
+  worse is reported as outgrown, never dropped silently). A rule of the 1.x rule set that no longer exists
   (RETIRED_RULES) is accepted and reported as unmatched, with the reason.
 - A finding waiver matches by the 2.0 ID (profile, requirement) or by a 1.x ID (profile, rule,
-  requirement) of any rule that matched, or of a retired rule of the same area; the output
+  requirement) of any rule of the requirement's area, or of a retired rule of it; the output
   says it was matched by an old ID (`matched_by: legacy_id`).
 - A waiver covers only the status it was granted for (`status:`; without it, the status of the
   rule it names, or due_soon for a rule whose status follows the deadline). A finding that has
@@ -198,10 +200,15 @@ def _matches(w: Waiver, f, profile_id: str, legacy: set[str]) -> str | None:
         if f.id == w.finding:
             return "id"
         return "legacy_id" if w.finding in legacy else None
+    if w.profile is not None and w.profile != profile_id:
+        return None
     rules = {f.rule} | {a["rule"] for a in f.also_matched}
-    if (w.rule in rules and (w.requirement is None or f.requirement == w.requirement)
-            and (w.profile is None or w.profile == profile_id)):
+    if w.rule in rules and (w.requirement is None or f.requirement == w.requirement):
         return "rule"
+    if w.requirement is not None and f.requirement == w.requirement:
+        # narrowed to one requirement that another rule decides now: followed, so that a finding
+        # that became worse is seen (outgrown), never silently dropped
+        return "requirement"
     return None
 
 
@@ -236,20 +243,29 @@ def apply_waivers(result: Result, waivers: Waivers | None, as_of: _dt.date | Non
     for r in RETIRED_RULES:
         retired_by_area.setdefault(r.split(".")[0], []).append(r)
     wants_ids = any(w.finding is not None for w in waivers.items)
+    area_rules: dict[str, list[str]] = {}
+    for r in result.ruleset.book.rules:
+        for a in ([r.catalog] if r.catalog != "*" else list(result.ruleset.catalogs.catalogs)):
+            area_rules.setdefault(a, []).append(r.id)
     findings = []
     for f in result.findings:
         chosen, how_chosen = None, None
         if f.status not in ("ok", "not_applicable"):
             legacy: dict[str, str] = {}
             if wants_ids:
-                rules = [f.rule] + [a["rule"] for a in f.also_matched] + retired_by_area.get(f.area, [])
+                # a 1.x ID names (profile, rule, requirement): any rule of the area may have given it
+                rules = area_rules.get(f.area, []) + retired_by_area.get(f.area, [])
                 legacy = {legacy_id(profile_id, r, f.requirement): r for r in rules}
             for i, w in enumerate(waivers.items):
                 how = _matches(w, f, profile_id, set(legacy))
                 if how is None:
                     continue
                 granted = granted_status(w, rule_status, legacy.get(w.finding) if how == "legacy_id" else None)
-                if _ORDER[f.status] < _ORDER[granted]:
+                if how == "requirement" and _ORDER[f.status] > _ORDER[granted]:
+                    continue       # another rule, a milder status: not what the waiver was about
+                if how == "requirement":
+                    how = "rule"
+                if _ORDER[f.status] < _ORDER[granted] and not descs[i]["expired"]:
                     outgrown[i].append(f.id)       # worse than what was accepted: not hidden
                     if chosen is None:
                         chosen, how_chosen = i, ("outgrown", granted, how)

@@ -92,6 +92,8 @@ def evidence_text(e: dict[str, Any], lang: str) -> str:
         return f"{e['path']}: " + REPORT_LABELS[lang]["not_in_profile"]
     line = f"（{e['line']}行目）" if lang == "ja" else f" (line {e['line']})"
     value = e["value"]
+    if value is None:                   # null in the profile
+        value = "なし" if lang == "ja" else "null"
     if lang == "ja" and str(e["path"]).endswith(".status") and value in ITEM_STATUS_NAMES["ja"]:
         value = f"{value}（{ITEM_STATUS_NAMES['ja'][value]}）"      # as written, and what it means
     return f"{e['path']} = {value}" + (line if e.get("line") else "")

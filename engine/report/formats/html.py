@@ -80,8 +80,8 @@ svg.chart .grid{stroke:var(--line);stroke-width:1}svg.chart .today{stroke:#000;s
 .print-only{display:none}
 footer{margin-top:1.5rem;color:var(--muted);font-size:.85em}
 @page{size:A4 landscape;margin:13mm 9mm 10mm;
-@top-left{content:"@HEADER@";font-size:8pt;color:#444}
-@top-right{content:counter(page) " / " counter(pages);font-size:8pt;color:#444}}
+@top-left{content:"@HEADER@";font-family:@FONTS@;font-size:8pt;color:#444}
+@top-right{content:counter(page) " / " counter(pages);font-family:@FONTS@;font-size:8pt;color:#444}}
 @media print{
 body{margin:0;font-size:7.5pt;line-height:1.3}.no-print{display:none!important}.print-only{display:block}
 h1{font-size:12pt}h2{font-size:9.5pt;margin:.5rem 0 .25rem}
@@ -100,7 +100,7 @@ col.c-requirement{width:18em}col.c-deadline{width:6.6em}col.c-days{width:3.8em}c
 #findings td{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 #findings td[data-sort] .sub{display:none}
 #findings .sub{display:inline;margin-left:.2em;font-size:1em}
-.charts{gap:.3rem 1.5rem}svg.chart{font-size:11px}
+.charts{gap:.3rem 1.2rem}svg.chart{font-size:11px;width:540px;height:auto}
 .appendix{columns:3;column-gap:6mm;font-size:6.8pt;line-height:1.25}
 .appendix .ap{break-inside:avoid;page-break-inside:avoid;border-top:1px solid var(--line);padding:.1rem 0 .15rem}
 .appendix .ap b{font-size:1.05em}.appendix .ap p{margin:0}
@@ -409,6 +409,21 @@ def _options(values: list[tuple[str, str]], all_label: str) -> str:
 
 # ----------------------------------------------------------------------------- charts (inline SVG)
 
+def _fit(label: str, width: float, size: float = 12) -> str:
+    """The label cut (with …) to about `width` px at `size` px: a wide (CJK) character counts one
+    em, another about 0.55 em (no font metrics in SVG without a script)."""
+    import unicodedata
+
+    out, used = "", 0.0
+    for ch in label:
+        w = size * (1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.56)
+        if used + w > width - size:
+            return out.rstrip() + "…"
+        out += ch
+        used += w
+    return out
+
+
 def _legend(statuses: list[str], lang: str) -> str:
     return ('<div class="legend">' + "".join(
         f'<span><i class="lg-{e(st)}"></i>{e(status_name(st, lang))}</span>' for st in statuses) + "</div>")
@@ -425,7 +440,8 @@ def area_bars(rows: list[tuple[str, str, dict[str, int]]], lang: str, width: int
            f'height="{top * 2 + row_h * len(rows)}">']
     for i, (area, label, counts) in enumerate(rows):
         y = top + i * row_h
-        out.append(f'<text x="{label_width - 6}" y="{y + 15}" text-anchor="end">{e(label)}</text>')
+        out.append(f'<text x="{label_width - 6}" y="{y + 15}" text-anchor="end">{e(_fit(label, label_width - 6))}'
+                   f'<title>{e(label)}</title></text>')
         x = float(label_width)
         for st in FINDING_STATUSES:
             n = counts.get(st, 0)
@@ -480,7 +496,8 @@ def _timeline(d: dict[str, Any], lang: str, width: int = 700) -> str:
             out.append(f'<text x="{x0 + 3:.1f}" y="{top - 8}">{e(name)}</text>')
     for i, a in enumerate(areas):
         y = top + i * lane + lane / 2
-        out.append(f'<text x="{label_w - 6}" y="{y + 4:.1f}" text-anchor="end">{e(area_short(d, a))}</text>')
+        out.append(f'<text x="{label_w - 6}" y="{y + 4:.1f}" text-anchor="end">{e(_fit(area_short(d, a), label_w - 6))}'
+                   f'<title>{e(area_name(d, a))}</title></text>')
         out.append(f'<line class="axis" x1="{label_w}" y1="{y:.1f}" x2="{width - 16}" y2="{y:.1f}"/>')
         for (area, iso), fs in sorted(marks.items()):
             if area != a:

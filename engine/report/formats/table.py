@@ -157,7 +157,9 @@ def render(d: dict[str, Any], style: str = "simple", width: int | None = None, s
         notes.append("* " + ("免除の有効期限が切れているため、本来の状態で表示しています" if lang == "ja" else
                              "the waiver has expired, so the finding keeps its real status"))
     if any(f.get("stale") for f in d["findings"]):
-        notes.append(L["stale_note"])
+        days = d.get("max_age_days")
+        notes.append((f"（古い）: 根拠のデータが{days}日より古い指摘" if lang == "ja" else
+                      f"(stale): the finding rests on data older than {days} days") if days else L["stale_note"])
     if notes:
         out.append("")
         for n in notes:          # a waiver's line under the file's, indented as it is

@@ -66,7 +66,7 @@ def _tokens(text: str, width: int) -> list[tuple[str, int]]:
         if w <= width or len(tok) == 1:
             out.append((tok, w))
         elif tok.isascii():
-            out.extend((tok[i:i + width], len(tok[i:i + width])) for i in range(0, len(tok), width))
+            out.extend((piece, len(piece)) for piece in _cut(tok, width))
         else:
             piece = ""
             for ch in _UNIT.findall(tok):           # a character with its zero-width followers
@@ -76,6 +76,19 @@ def _tokens(text: str, width: int) -> list[tuple[str, int]]:
                 piece += ch
             out.append((piece, _width(piece)))
     return out
+
+
+def _cut(tok: str, width: int) -> list[str]:
+    """An ASCII run longer than a line in line-sized pieces, each ending after a '.', '_', '/'
+    or '-' where one lies in the later two thirds of the line (a rule ID breaks after its area:
+    'base_systems.' / 'overdue_late_plan'), else at the width."""
+    out = []
+    while len(tok) > width:
+        k = max(tok.rfind(c, 0, width) for c in "._/-") + 1
+        k = k if k > width // 3 else width
+        out.append(tok[:k])
+        tok = tok[k:]
+    return out + ([tok] if tok else [])
 
 
 def _trim(toks: list[str], end: bool = True) -> list[str]:

@@ -188,6 +188,12 @@ def render(d: dict[str, Any], **_: Any) -> bytes:
             (L["data_as_of"], _dt.date.fromisoformat(p["as_of"])),
             (L["rules_version"], d["rules_version"]), (L["due_soon_days"], d["due_soon_days"]),
             (L["tool"], f"{d['tool']['name']} {d['tool']['version']} (schema {d['schema_version']})")]
+    if d.get("selection"):              # --status/--severity/--area: shown of total
+        from .common import filter_line
+
+        sel = d["selection"]
+        rows.append((L["filter"], filter_line(d).split(": ", 1)[1]))
+        rows.append((L["shown"], f"{sel['shown']} / {sel['total']}"))
     for r, (k, v) in enumerate(rows, 1):
         _put(sm, r, 1, k, bold=True)
         _put(sm, r, 2, v)
