@@ -338,9 +338,7 @@ def prepare(rule: dict) -> dict:
     rule.setdefault("fact", "requirement")
     rule.setdefault("stage", "status")
     fields, rule["pred"] = conditions(rule["when"])
-    rule["fields"] = tuple(dict.fromkeys(fields))
-    # the evidence a finding on a requirement cites: for a status rule, the profile's status too
-    rule["ev_fields"] = ("status",) + rule["fields"] if rule["stage"] == "status" else rule["fields"]
+    rule["fields"] = tuple(dict.fromkeys(fields))          # also the fields whose evidence a finding cites
     rule["refs"] = [{"source": "rule", "title": r, "locator": None, "date": None,
                      "url": r if r.startswith("http") else None} for r in rule.get("references") or []]
     for k in ("title", "message", "remediation"):
@@ -669,6 +667,8 @@ def facts(p: dict, cs: dict, as_of: dt.date) -> list[dict]:
                  "designated": st.get("designated"), "planned_set": planned is not None,
                  "planned_after_deadline": planned[0] > deadline if planned and deadline else None,
                  "planned_past": planned[1] < as_of if planned else None,
+                 # the plan's date passed after the statement was dated: nothing since says
+                 "planned_passed_since": st["as_of"] <= planned[1] < as_of if planned else None,
                  "recorded_after_deadline": st["as_of"] > due_line if due_line else None,
                  "value_set": "value" in st, "value_ok": value_ok(it, st.get("value")),
                  "plan_scope_set": scope is not None, "in_plan": st.get("in_plan"),
@@ -738,7 +738,8 @@ def render(template: str, sources: tuple, lang: str) -> str:
 ITEM_FIELDS = {"status": "status", "stated": "status", "designated": "designated", "extended": "designated",
                "designated_date_set": "designated_until", "designated_beyond_limit": "designated_until",
                "planned_set": "planned", "planned_after_deadline": "planned", "planned_past": "planned",
-               "value_set": "value", "value_ok": "value", "in_plan": "in_plan", "plan_scope_set": "in_plan",
+               "planned_passed_since": "planned", "value_set": "value", "value_ok": "value",
+               "in_plan": "in_plan", "plan_scope_set": "in_plan",
                "recorded_after_deadline": "as_of", "data_age_days": "as_of", "stale": "as_of"}
 PROFILE_PATHS = {"data_age_days": ("as_of",), "stale": ("as_of",), "plan_set": ("plan", "title"),
                  "plan_end_set": ("plan", "period_end"), "plan_end_days": ("plan", "period_end"),
@@ -756,9 +757,10 @@ def evidence(fields: tuple, fact: dict, p: dict) -> list[dict]:
             return
         seen.add(path)
         line = lines.get(path)
-        out.append({"path": ".".join(map(str, path)), "value": (value if written else dig(raw, path)) if line else None,
-                    "line": line, "present": line is not None, "basis": basis if line else "none",
-                    "date": date.isoformat() if line and date else None})
+        value = (value if written else dig(raw, path)) if line else None
+        present = value is not None                         # `key: null` says nothing
+        out.append({"path": ".".join(map(str, path)), "value": value, "line": line, "present": present,
+                    "basis": basis if present else "none", "date": date.isoformat() if present and date else None})
 
     if fact["kind"] == "profile":
         for fld in fields:
@@ -880,7 +882,7 @@ def finding(rule: dict, fact: dict, rf: dict, req_id: str, status: str, others: 
     refs = it["refs"] + (it["ext_refs"] if rf["extended"] else [])
     if rule["stage"] == "applicability" and it["national"] and "provided_nationally" in rule["fields"]:
         refs = refs + it["national"]["refs"]
-    ev = evidence(rule["ev_fields"] if fact["kind"] == "requirement" else rule["fields"], fact, p)
+    ev = evidence(rule["fields"], fact, p)
     basis, oldest = weakest(ev)
     age = (as_of - dt.date.fromisoformat(oldest)).days if oldest else None
     planned = st.get("planned")
