@@ -30,9 +30,7 @@ def profile(tmp_path, body, name="p.yaml"):
 
 def test_kaga_under_way_before_the_deadline_is_unverified_not_overdue():
     f = by_req(api.run(PROFILES / "kaga.yaml", as_of=DAY))
-    # the 20 systems with the 2026-03-31 deadline; BS-GC-USE (標準化法 第10条, effort, no deadline,
-    # added 2026-12) is a gap while under way, never unverified
-    bs = [x for r, x in f.items() if r.startswith("BS-") and r != "BS-GC-USE"]
+    bs = [x for r, x in f.items() if r.startswith("BS-")]
     assert bs and {x.status for x in bs} == {"unverified"}
     assert all(x.severity == "high" and x.basis == "plan" for x in bs)      # one step below critical
 
