@@ -228,13 +228,17 @@ KIND_NAMES = {
            "control": "対策", "society_item": "デジタル社会の取組", "review": "点検・見直し", "policy": "方針",
            "optional_levy": "任意の公金", "public_fund_levy": "公金", "local_tax": "地方税", "layer": "層",
            "governance": "体制", "other_item": "その他の取組", "plan": "計画",
-           "edition": "国の版への準拠", "audit": "データの点検"},
+           "edition": "国の版への準拠", "audit": "データの点検",
+           "duty": "法令上の義務", "target": "数値目標",
+           "own_procedures": "団体独自の手続"},
     "en": {"system": "system", "mynaportal_procedure": "Mynaportal procedure", "priority_procedure": "priority procedure",
            "preset_procedure": "preset procedure", "focus_item": "focus item", "category": "category",
            "control": "control", "society_item": "digital society item", "review": "review", "policy": "policy",
            "optional_levy": "optional levy", "public_fund_levy": "public levy", "local_tax": "local tax",
            "layer": "layer", "governance": "governance", "other_item": "other item", "plan": "plan",
-           "edition": "national edition", "audit": "data audit"},
+           "edition": "national edition", "audit": "data audit",
+           "duty": "duty in law", "target": "numeric target",
+           "own_procedures": "own procedures"},
 }
 
 # which governments an item is for (Item.level)

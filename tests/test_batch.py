@@ -77,8 +77,20 @@ def test_summary_matrix_and_heat_map(runner, tmp_path):
     assert "2026-11-23" in page and "2024-12-24" in page and ">2022-03-31" in page
     assert "石川県 計（3団体）" in page and "全国計（5団体）" in page
     assert '<svg class="chart" id="chart-heat-areas"' in page
-    # an area with no open finding is met: green, never an uncoloured "-"
-    assert "c s-none" not in page and 'data-worst="ok"' in page
+    # an area with no open finding is met: green, never an uncoloured "-". Since 2026-12 (the
+    # 市町村官民データ活用推進計画, an effort duty, is in dx_plan) no example plan has an area fully met,
+    # so a copy of 白山市's profile whose plan also covers it shows the green cell
+    assert "c s-none" not in page
+    met = tmp_path / "met"
+    met.mkdir()
+    text = (PROFILES / "hakusan.yaml").read_text(encoding="utf-8")
+    text = text.replace("      - DXP-OPEN-DATA ", "      - DXP-KANMIN-DATA-PLAN\n      - DXP-OPEN-DATA ", 1)
+    (met / "hakusan.yaml").write_text(text, encoding="utf-8")
+    r = runner.invoke(main, ["run", str(met), "--as-of", AS_OF, "--output-dir", str(tmp_path / "out2"),
+                             "--summary", str(tmp_path / "met.html"), "--jobs", "1"])
+    assert r.exit_code == 0, r.output
+    met_page = (tmp_path / "met.html").read_text(encoding="utf-8")
+    assert "c s-none" not in met_page and 'data-worst="ok"' in met_page
     r = runner.invoke(main, ["run", str(PROFILES), "--as-of", AS_OF, "--summary-format", "json", "--jobs", "1"])
     m = json.loads(r.stderr)
     ishikawa = next(p for p in m["prefectures"] if p["code"] == "17")
@@ -106,11 +118,11 @@ def test_heat_map_has_a_csp_and_only_relative_file_links(runner, tmp_path, folde
     assert f"script-src 'sha256-{base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()}'" in csp
     assert page.count("<script") == 1 and " style=" not in page   # inline styles would be blocked
     hrefs = re.findall(r'href="([^"]*)"', page)
-    assert len(hrefs) == 5 * 6
+    assert len(hrefs) == 5 * 7      # five profiles, seven areas (other_duties since 2026-12)
     for h in hrefs:
         path, _, area = h.partition("#area=")
         assert not re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", h) and not h.startswith("/"), h
-        assert (tmp_path / unquote(path)).is_file() and area in ("base_systems", "online_procedures",
+        assert (tmp_path / unquote(path)).is_file() and area in ("base_systems", "online_procedures", "other_duties",
                                                                    "analog_regulations", "elqr_levies",
                                                                    "security", "dx_plan"), h
     assert 'class="c s-overdue dark" data-worst="overdue"' in page

@@ -16,7 +16,7 @@ def items(area, **attrs):
 
 def test_areas():
     assert set(cs.catalogs) == {"base_systems", "online_procedures", "analog_regulations", "elqr_levies",
-                                "security", "dx_plan"}
+                                "security", "dx_plan", "other_duties"}   # other_duties added 2026-12
 
 
 def test_base_systems_20_of_which_17_original():

@@ -304,9 +304,11 @@ def test_a_requirement_no_rule_fired_on_is_unassessed_never_passed(engine):
 
     lp = load_profile(str(UCHINADA), engine.catalogs)
     day = api.resolve_as_of("2026-11-23")
-    silenced = {"DXP-EDITION", "SEC-INET-SECURITY-CLOUD-NEXT"} & set(engine.catalogs.items)
+    # SEC-INET-SECURITY-CLOUD (ok by security.in_place): SEC-INET-SECURITY-CLOUD-NEXT, used here
+    # before, was withdrawn on 2023-03-31 (the migration it describes finished in 令和4年度)
+    silenced = {"DXP-EDITION", "SEC-INET-SECURITY-CLOUD"} & set(engine.catalogs.items)
     assert len(silenced) == 2
-    left_out = {"dx_plan.edition_outdated", "security.control_missing", "common.plan_date_passed"}
+    left_out = {"dx_plan.edition_outdated", "security.in_place", "common.plan_date_passed"}
     book = dataclasses.replace(engine.rules, rules=[r for r in engine.rules.rules if r.id not in left_out])
     res = evaluate(RuleSet(engine.catalogs, book), lp, day)
 
@@ -318,7 +320,7 @@ def test_a_requirement_no_rule_fired_on_is_unassessed_never_passed(engine):
             fids = {f.data["fid"] for f in facts if f.data.get("req_id") in silenced}
             return [(r, fid) for r, fid in self.real.match(facts, label) if fid not in fids]
 
-    with pytest.raises(EngineError, match="security.control_missing on SEC-INET-SECURITY-CLOUD-NEXT"):
+    with pytest.raises(EngineError, match="security.in_place on SEC-INET-SECURITY-CLOUD"):
         evaluate(engine.ruleset.with_matcher(Silencing), lp, day)
     net = [f for f in res.findings if f.rule == UNMATCHED_RULE]
     assert {f.requirement for f in net} == silenced

@@ -15,7 +15,7 @@ from tests.conftest import PROFILES
 UCHINADA = str(PROFILES / "uchinada.yaml")
 WAIVERS = str(PROFILES / "waivers" / "uchinada.waivers.yaml")
 AS_OF = "2026-04-01"
-AREAS = ("analog_regulations", "base_systems", "dx_plan", "elqr_levies", "online_procedures", "security")
+AREAS = ("analog_regulations", "base_systems", "dx_plan", "elqr_levies", "online_procedures", "other_duties", "security")
 
 # identifiers that are shown as identifiers (typed back on the command line or looked up):
 # rule IDs (area.rule_name), finding IDs, requirement IDs, file names and paths, URLs, JSON keys

@@ -7,7 +7,8 @@ from tests.conftest import PROFILES
 
 MUNIS = ["kaga", "choda", "hakusan", "uchinada", "tomisato"]
 AS_OF = "2026-11-23"
-AREAS = {"base_systems", "online_procedures", "analog_regulations", "elqr_levies", "security", "dx_plan"}
+AREAS = {"base_systems", "online_procedures", "analog_regulations", "elqr_levies", "security", "dx_plan",
+         "other_duties"}   # other_duties: duties in law outside the plan areas (2026-12)
 
 
 @pytest.fixture(scope="module")

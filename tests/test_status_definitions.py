@@ -141,12 +141,15 @@ def requirement_facts(engine):
     from gapcheck.engine.match.facts import day_plans
 
     out = []
-    for area, plans, _attr_keys, fact_keys in day_plans(engine.catalogs, dt.date(2026, 12, 1), 180):
-        for p in plans:
-            for d in facts_for(p):
-                for k in fact_keys:
-                    d.setdefault("area_" + k, None)
-                out.append(d)
+    # 2026-12-01, and 2025-06-01 for the requirements current then only: since open data became a
+    # duty in law (2026-12), dx_plan.not_current_item holds only for focus items withdrawn since
+    for day in (dt.date(2026, 12, 1), dt.date(2025, 6, 1)):
+        for area, plans, _attr_keys, fact_keys in day_plans(engine.catalogs, day, 180):
+            for p in plans:
+                for d in facts_for(p):
+                    for k in fact_keys:
+                        d.setdefault("area_" + k, None)
+                    out.append(d)
     return out
 
 

@@ -99,7 +99,8 @@ def test_findings_grouped_by_area_summary_at_both_ends(runner):
     # the summary ends the table; only the legend of the marks used may follow it
     assert all(ln == "" or ln.startswith("（") for ln in lines[summary[1] + 1:]), lines[summary[1]:]
     heads = [ln for ln in lines if ln.startswith("■ ")]
-    assert len(heads) == 6 and any("基幹業務システム20業務" in h for h in heads)
+    assert len(heads) == 7 and any(   # seven areas since other_duties (2026-12)
+        "基幹業務システム20業務" in h for h in heads)
     # narrow layout: the key columns on one line, the requirement and the message below it
     i = next(i for i, ln in enumerate(lines) if ln.startswith("GC-") and "重大" in ln)
     assert lines[i + 1].startswith("  BS-") and lines[i + 2].startswith("    ")

@@ -77,6 +77,13 @@ def _check(cat: Catalog, doc: yamlio.Document) -> list[GapcheckError]:
                     file=doc.file, line=doc.line_of(path + ("citation",)), path=f"items[{i}].citation",
                     hint_en="known sources: " + ", ".join(sorted(source_ids)),
                     hint_ja="定義済みの引用元: " + ", ".join(sorted(source_ids))))
+    for i, note in enumerate(cat.notes):
+        for c in note.citation:
+            if c.source not in source_ids:
+                problems.append(Problem(
+                    f"a note's citation names unknown source '{c.source}'",
+                    f"notes の引用元 '{c.source}' が sources にありません",
+                    file=doc.file, line=doc.line_of(("notes", i, "citation")), path=f"notes[{i}].citation"))
     return problems
 
 

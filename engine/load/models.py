@@ -201,6 +201,15 @@ class ProfileFactSpec(BaseModel):
     description: Text
 
 
+class CatalogNote(BaseModel):
+    """National context a report may give next to one municipality's findings (e.g. how many
+    systems and local governments are designated 特定移行支援システム, and as of when)."""
+    model_config = Strict
+    as_of: Day                                 # the date the figures describe
+    text: Text
+    citation: list[Citation] = Field(min_length=1)
+
+
 class Catalog(BaseModel):
     model_config = Strict
     area: str
@@ -211,6 +220,7 @@ class Catalog(BaseModel):
     sources: list[Source] = Field(min_length=1)
     lists: dict[str, Text] = Field(default_factory=dict)    # named lists (e.g. original17)
     profile_facts: dict[str, ProfileFactSpec] = Field(default_factory=dict)
+    notes: list[CatalogNote] = Field(default_factory=list)   # national context, dated and cited
     items: list[Item] = Field(min_length=1)
 
     def current_items(self, as_of: _dt.date) -> list[Item]:
