@@ -402,6 +402,42 @@ def _appendix_entry(f: dict[str, Any], lang: str, L: dict[str, Any], ref_no: dic
     return '<div class="ap">' + "".join(rows) + "</div>"
 
 
+def _appendix(findings: list[dict[str, Any]], lang: str, L: dict[str, Any], ref_no: dict[tuple, int]) -> str:
+    """The printed appendix: each finding's details; the unassessed findings of one rule (the
+    profile says nothing: the same message but for the name, the same remediation) as one entry
+    listing them, so that a profile that is mostly silent still prints in a few pages."""
+    ja = lang == "ja"
+    sep = "：" if ja else ": "
+    groups: dict[tuple, list[dict[str, Any]]] = {}
+    out = []
+    for f in findings:
+        if f["status"] == "unassessed" and not f["waiver"] and f["cost_estimate"] is None:
+            key = (f["rule"], f["remediation"])
+            if key not in groups:
+                groups[key] = []
+                out.append(key)
+            groups[key].append(f)
+        else:
+            out.append(f)
+    parts = []
+    for x in out:
+        if isinstance(x, dict):
+            parts.append(_appendix_entry(x, lang, L, ref_no))
+            continue
+        fs = groups[x]
+        if len(fs) == 1:
+            parts.append(_appendix_entry(fs[0], lang, L, ref_no))
+            continue
+        head = (f'<b>{e(status_name("unassessed", lang))} {len(fs)}件</b>（{e(fs[0]["rule"])}）' if ja else
+                f'<b>{len(fs)} {e(status_name("unassessed", lang))}</b> ({e(fs[0]["rule"])})')
+        rows = [head, "<p>" + e("; ".join(f'{f["id"]} {f["requirement"]} {f["requirement_name"]}' for f in fs)) + "</p>",
+                f'<p>{e(fs[0]["title"])}</p>']
+        if fs[0]["remediation"]:
+            rows.append(f'<p><span class="k">{e(L["remediation"])}{sep}</span>{e(fs[0]["remediation"])}</p>')
+        parts.append('<div class="ap">' + "".join(rows) + "</div>")
+    return "".join(parts)
+
+
 def _options(values: list[tuple[str, str]], all_label: str) -> str:
     return f'<option value="">{e(all_label)}</option>' + "".join(
         f'<option value="{e(v)}">{e(t)}</option>' for v, t in values)
@@ -632,7 +668,7 @@ def render(d: dict[str, Any], **_: Any) -> str:
     if d["findings"]:
         add('<section id="appendix" class="print-only">')
         add(f"<h2>{e('付録: 指摘事項の詳細（出典の番号は「引用された出典」の番号）' if ja else 'Appendix: the findings in detail (source numbers refer to Sources cited)')}</h2>")
-        add('<div class="appendix">' + "".join(_appendix_entry(f, lang, L, ref_no) for f in d["findings"]) + "</div>")
+        add('<div class="appendix">' + _appendix(d["findings"], lang, L, ref_no) + "</div>")
         add("</section>")
 
     # waivers
