@@ -195,3 +195,16 @@ def test_a_waiver_by_a_1x_finding_id_still_applies_and_says_so(runner, tmp_path)
     g = next(x for x in d["findings"] if x["requirement"] == "SEC-POLICY-REVISION")
     assert g["status"] == "waived" and g["waiver"]["matched_by"] == "legacy_id"
     assert d["waivers"]["applied"][0]["matched_by_legacy_id"] is True
+
+
+def test_a_designation_reason_must_be_one_of_the_catalog(runner, tmp_path):
+    p = profile(tmp_path, """\
+        areas:
+          base_systems:
+            items:
+              BS-JUKI: {status: in_progress, designated: true, designated_until: 令和9年1月, designation_reason: r9}
+        """)
+    r = runner.invoke(main, ["--lang", "en", "validate", str(p)])
+    assert r.exit_code == 2 and "'r9' is not a designation reason" in r.output and "r4" in r.output
+    ok = write(tmp_path, "ok.yaml", p.read_text(encoding="utf-8").replace("r9", "r4"))
+    assert runner.invoke(main, ["validate", str(ok)]).exit_code == 0

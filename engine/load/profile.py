@@ -93,6 +93,19 @@ def reference_problems(doc: yamlio.Document, cs: CatalogSet) -> list[Problem]:
                 path=dotted(path), found=rid, hint_en=h_en, hint_ja=h_ja,
                 expected_en=f"a requirement ID of the {area} catalog",
                 expected_ja=f"{area} カタログの要件ID", code="unknown-id"))
+        for rid, st in _dict(state.get("items")).items():
+            reason = _dict(st).get("designation_reason")
+            item = cs.items.get(rid, (None, None))[1] if isinstance(rid, str) else None
+            reasons = item.extended_deadline.reasons if item is not None and item.extended_deadline else {}
+            if reason is None or not reasons or str(reason) in reasons:
+                continue
+            path = base + ("items", rid, "designation_reason")
+            listed = ", ".join(f"{k} ({v.ja})" for k, v in reasons.items())
+            problems.append(Problem(
+                f"'{reason}' is not a designation reason of the catalog", f"'{reason}' はカタログの事由（特定移行支援）にありません",
+                file=doc.file, line=doc.line_of(path), column=doc.position(path)[1], path=dotted(path),
+                found=reason, expected_en="one of " + ", ".join(reasons), expected_ja="次のいずれか: " + listed,
+                code="not-allowed"))
         for key, val in _dict(state.get("facts")).items():
             path = base + ("facts", key)
             spec = cat.profile_facts.get(key)
