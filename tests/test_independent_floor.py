@@ -64,7 +64,7 @@ areas:
     plan_scope: [BS-JUKI, BS-KOSEKI, BS-FUHYO, BS-INKAN, BS-KOTEI, BS-KOJIN, BS-HOJIN]
     items:
       BS-JUKI: {status: done, basis: record, as_of: 2025-04-01, in_plan: false}
-      BS-KOSEKI: {designated: true, designated_until: 令和9年3月, designation_reason: A}
+      BS-KOSEKI: {designated: true, designated_until: 令和9年3月, designation_reason: r1}
       BS-FUHYO: {designated: true, designated_until: 令和14年度, status: in_progress}
       BS-INKAN: {designated: true, status: not_started}
       BS-SEIHO: {status: planned}

@@ -441,7 +441,7 @@ def _profile_v2(draw, ids):
         for k, strat in (("basis", st.sampled_from(["record", "survey", "plan"])),
                          ("as_of", st.sampled_from(["2026-06-30", "2025-03-31"])),
                          ("in_plan", st.booleans()), ("designated_until", _DATES),
-                         ("designation_reason", st.sampled_from(["事業者撤退", "A"]))):
+                         ("designation_reason", st.sampled_from(["r1", "r4"]))):
             if draw(st.booleans()):
                 it[k] = draw(strat)
         if it.get("as_of") and it["as_of"] > data["as_of"]:
