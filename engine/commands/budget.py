@@ -296,16 +296,12 @@ def render_xlsx(d: dict[str, Any], lang: str) -> bytes:
     """The budget as a workbook: one sheet of lines (dates as date cells, yen as numbers, header
     row frozen, autofilter, printed landscape fit to width with the header repeated) and a
     summary sheet. Byte-identical for the same inputs (no clock time)."""
-    import io
-    import zipfile
-
-    from ..report.formats.xlsx import _FixedTimeZip, _header, _put, _require_openpyxl, _widths
+    from ..report.formats.xlsx import _header, _put, _require_openpyxl, _widths, reproducible_bytes
 
     _require_openpyxl()
     from openpyxl import Workbook
     from openpyxl.styles import Alignment
     from openpyxl.utils import get_column_letter
-    from openpyxl.writer.excel import ExcelWriter
 
     ja = lang == "ja"
     wb = Workbook()
@@ -375,17 +371,7 @@ def render_xlsx(d: dict[str, Any], lang: str) -> bytes:
         _put(sm, r, 3, ("、" if ja else ", ").join(f"{names.get(k, k)} {n}" for k, n in v.items()))
     _widths(sm, [36, 40, 60])
 
-    stamp = _dt.datetime.fromisoformat(d["as_of"])
-    wb.properties.creator = "gapcheck"
-    wb.properties.title = title
-    wb.properties.created = stamp
-    wb.properties.modified = stamp
-    wb.properties.language = lang
-    buf = io.BytesIO()
-    archive = _FixedTimeZip(buf, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
-    archive.date_time = (min(max(stamp.year, 1980), 2107), stamp.month, stamp.day, 0, 0, 0)
-    ExcelWriter(wb, archive).save()
-    return buf.getvalue()
+    return reproducible_bytes(wb, title, d["as_of"], lang)
 
 
 def _need_label(i: dict[str, Any], lang: str) -> str:

@@ -148,7 +148,6 @@ def render(d: dict[str, Any], **_: Any) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment
     from openpyxl.utils import get_column_letter
-    from openpyxl.writer.excel import ExcelWriter
 
     from .common import COLUMNS
 
@@ -276,10 +275,17 @@ def render(d: dict[str, Any], **_: Any) -> bytes:
         _widths(wv, [12, 14, 40, 50, 18, 12, 12, 18, 6])
         _print_setup(wv, f"{L['waivers_sheet']}: {p['name']}", title_rows="2:2")
 
-    # reproducible bytes: no clock time anywhere
-    stamp = _dt.datetime.fromisoformat(d["as_of"])
-    wb.properties.creator = d["tool"]["name"]
-    wb.properties.title = f"{L['title']}: {p['name']} {d['as_of']}"
+    return reproducible_bytes(wb, f"{L['title']}: {p['name']} {d['as_of']}", d["as_of"], lang, d["tool"]["name"])
+
+
+def reproducible_bytes(wb, title: str, as_of: str, lang: str, creator: str = "gapcheck") -> bytes:
+    """The workbook's bytes with no clock time anywhere: its properties and every zip entry are
+    dated `as_of` (the evaluation date), so the same inputs give the same bytes."""
+    from openpyxl.writer.excel import ExcelWriter
+
+    stamp = _dt.datetime.fromisoformat(as_of)
+    wb.properties.creator = creator
+    wb.properties.title = title
     wb.properties.created = stamp
     wb.properties.modified = stamp
     wb.properties.language = lang
