@@ -274,6 +274,7 @@ def load_catalogs() -> dict:
                           "refs": cite(it["provided_nationally"]["citation"])})
             items[it["id"]] = it
         cats[area] = {"items": c["items"], "profile_facts": sorted(c.get("profile_facts") or {}),
+                      "derived_facts": {k: v["ratio"] for k, v in (c.get("derived_facts") or {}).items()},
                       "name": c["name"],
                       "ids": {it["id"] for it in c["items"]},
                       "attr_keys": sorted({k for it in c["items"] for k in it["attrs"]}),
@@ -677,6 +678,11 @@ def facts(p: dict, cs: dict, as_of: dt.date) -> list[dict]:
             for k in cat["profile_facts"]:
                 v = state["facts"].get(k) if state else None
                 d["area_" + k] = attrs["nhi_levy"] if k == "nhi_levied_as" and v is None else v
+            for k, (num_key, den_key) in cat["derived_facts"].items():    # a whole percentage, half up
+                num, den = ((state["facts"].get(x) if state else None) for x in (num_key, den_key))
+                whole = all(type(x) is int for x in (num, den))
+                d["area_" + k] = (200 * num + den) // (2 * den) if whole and den > 0 else None
+            d["_derived"] = cat["derived_facts"]
             d["_item"], d["_st"], d["_origin"], d["_app"] = it, st, origin, app
             d["_ctx"] = {"deadline": deadline, "original_deadline": it["deadline"],
                          "extended_deadline": ext, "designated_until": st.get("designated_until"),
@@ -782,8 +788,9 @@ def evidence(fields: tuple, fact: dict, p: dict) -> list[dict]:
                     path = ("areas", "elqr_levies", "facts", "nhi_levied_as")
                 add(path, p["basis"], p["as_of"])
         elif fld.startswith("area_"):
-            add(("areas", area, "facts", fld[5:]), p["areas"].get(area, {}).get("defaults", {}).get("basis") or p["basis"],
-                p["as_of"])
+            for key in fact.get("_derived", {}).get(fld[5:], (fld[5:],)):      # a derived fact: its inputs
+                add(("areas", area, "facts", key),
+                    p["areas"].get(area, {}).get("defaults", {}).get("basis") or p["basis"], p["as_of"])
         elif fld in ITEM_FIELDS:
             key = ITEM_FIELDS[fld]
             path = origin.get(key) or (("areas", area, "items", it["id"], key) if key != "as_of" else ("as_of",))

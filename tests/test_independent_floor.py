@@ -83,6 +83,8 @@ areas:
       EQ-FUND-KOKUHO: {status: planned, planned: 令和8年}
       EQ-TAX-KOKUHO: not_started
       EQ-FUND-KOWAN: not_applicable
+  other_duties:
+    facts: {gc_cost_fy2018: 100000000, gc_cost_current: 230000000}   # a derived ratio: 230 %
 """
 
 

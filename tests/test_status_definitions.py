@@ -20,6 +20,7 @@ from gapcheck.engine.match.facts import Fact
 from gapcheck.engine.vocab import ITEM_STATUSES
 
 OPEN = ("planned", "in_progress", "not_started")
+DERIVED: set[str] = set()      # the catalogs' derived facts (filled by the facts fixture)
 
 
 # ------------------------------------------------------------------ the definitions (docs/RULES.md)
@@ -47,8 +48,14 @@ def due_soon(d):
 
 def gap(d):
     """Not done (or not as the catalog expects, or not in the plan where plan coverage is the
-    requirement), and the deadline has not passed."""
-    return not d["due_passed"] and (d["status"] != "done" or d["value_ok"] is False or d["in_plan"] is False)
+    requirement, or a measure the catalog derives misses its target), and the deadline has not
+    passed."""
+    return not d["due_passed"] and (d["status"] != "done" or d["value_ok"] is False or d["in_plan"] is False
+                                    or _derived_known(d))
+
+
+def _derived_known(d):
+    return any(v is not None for k, v in d.items() if k.startswith("area_") and k[5:] in DERIVED)
 
 
 def unassessed(d):
@@ -66,7 +73,8 @@ def ok(d):
     """Met on known evidence: a stated status, a value that meets the expectation, known plan
     coverage, or what the nation provides (tests/test_unknown_is_not_ok.py proves that each
     value an ok rule reads is needed)."""
-    return d["stated"] or d["value_ok"] is True or d["in_plan"] is not None or d["provided_nationally"] is True
+    return (d["stated"] or d["value_ok"] is True or d["in_plan"] is not None or d["provided_nationally"] is True
+            or _derived_known(d))
 
 
 DEFINITIONS = {"overdue": overdue, "unverified": unverified, "due_soon": due_soon, "gap": gap,
@@ -146,10 +154,14 @@ def requirement_facts(engine):
     for day in (dt.date(2026, 12, 1), dt.date(2025, 6, 1)):
         for area, plans, _attr_keys, fact_keys in day_plans(engine.catalogs, day, 180):
             for p in plans:
+                derived = list(p.derived or {})
+                DERIVED.update(derived)
                 for d in facts_for(p):
                     for k in fact_keys:
                         d.setdefault("area_" + k, None)
-                    out.append(d)
+                    # a derived measure (a percentage): unknown, within and beyond a 70 % target
+                    for values in itertools.product((None, 50, 90), repeat=len(derived)):
+                        out.append({**d, **{"area_" + k: v for k, v in zip(derived, values)}})
     return out
 
 

@@ -210,6 +210,15 @@ class CatalogNote(BaseModel):
     citation: list[Citation] = Field(min_length=1)
 
 
+class DerivedFact(BaseModel):
+    """An area fact computed from two the profile states, before matching (as days to a deadline
+    are): `ratio: [numerator, denominator]` gives the numerator as a whole percentage of the
+    denominator (half up), null when either is unknown or the denominator is not positive."""
+    model_config = Strict
+    ratio: list[str] = Field(min_length=2, max_length=2)
+    description: Text
+
+
 class Catalog(BaseModel):
     model_config = Strict
     area: str
@@ -220,7 +229,19 @@ class Catalog(BaseModel):
     sources: list[Source] = Field(min_length=1)
     lists: dict[str, Text] = Field(default_factory=dict)    # named lists (e.g. original17)
     profile_facts: dict[str, ProfileFactSpec] = Field(default_factory=dict)
+    derived_facts: dict[str, DerivedFact] = Field(default_factory=dict)   # rules test them as area_<name>
     notes: list[CatalogNote] = Field(default_factory=list)   # national context, dated and cited
+
+    @model_validator(mode="after")
+    def _derived_from_integer_facts(self) -> "Catalog":
+        for name, spec in self.derived_facts.items():
+            if name in self.profile_facts:
+                raise ValueError(f"derived_facts.{name}: also a profile fact; a derived fact is computed, not written")
+            for src in spec.ratio:
+                pf = self.profile_facts.get(src)
+                if pf is None or pf.type != "integer":
+                    raise ValueError(f"derived_facts.{name}: '{src}' is not an integer profile fact of the catalog")
+        return self
     items: list[Item] = Field(min_length=1)
 
     def current_items(self, as_of: _dt.date) -> list[Item]:

@@ -63,6 +63,7 @@ def allowed_fields(rule: Rule, cs: CatalogSet) -> set[str]:
         for it in cat.items:
             out.update("attr_" + k for k in it.attrs)
         out.update("area_" + k for k in cat.profile_facts)
+        out.update("area_" + k for k in cat.derived_facts)
     return out
 
 

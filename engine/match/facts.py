@@ -163,12 +163,12 @@ class Fact:
     catalog item, `said` (the profile's statement) and `applicability`."""
 
     __slots__ = ("data", "item", "said", "applicability", "_context", "_scope_count", "_kind_count",
-                 "_deadline", "profile")
+                 "_deadline", "profile", "derived")
 
     def __init__(self, data: dict[str, Any], context: dict[str, Any] | None = None, item: Item | None = None,
                  said: Said | None = None, scope_count: int | None = None, kind_count: int | None = None,
                  deadline: _dt.date | None = None, applicability: dict | None = None,
-                 profile: Profile | None = None):
+                 profile: Profile | None = None, derived: dict | None = None):
         self.data = data
         self.item = item
         self.said = said
@@ -178,6 +178,7 @@ class Fact:
         self._scope_count = scope_count
         self._kind_count = kind_count
         self._deadline = deadline
+        self.derived = derived
 
     @property
     def scope_label(self) -> str | None:
@@ -248,7 +249,9 @@ class Fact:
                     add(path, prof.default_basis, prof.as_of)
                 continue
             if fld.startswith("area_"):
-                add(("areas", area, "facts", fld[5:]), _area_basis(prof, area), prof.as_of)
+                spec = (self.derived or {}).get(fld[5:])
+                for key in (spec.ratio if spec is not None else (fld[5:],)):   # a derived fact: its inputs
+                    add(("areas", area, "facts", key), _area_basis(prof, area), prof.as_of)
                 continue
             key = _ITEM_EVIDENCE.get(fld)
             if key is None:
@@ -340,6 +343,7 @@ class _ItemPlan:
     base: tuple
     static: dict[str, Any]            # the item's fields, with its ordinary deadline
     scope_kind_count: int             # requirements of the same kind in the area
+    derived: dict[str, Any] | None = None   # the area's derived facts (Catalog.derived_facts)
 
 
 def _deadline_fields(deadline: _dt.date | None, as_of: _dt.date, window: int) -> dict[str, Any]:
@@ -386,7 +390,8 @@ def day_plans(cs: CatalogSet, as_of: _dt.date, window: int) -> list[tuple[str, l
             }
             for k in attr_keys:
                 static["attr_" + k] = it.attrs.get(k)
-            plans.append(_ItemPlan(it, area, ("areas", area, "items", it.id), static, kinds[it.kind]))
+            plans.append(_ItemPlan(it, area, ("areas", area, "items", it.id), static, kinds[it.kind],
+                                   cat.derived_facts or None))
         out.append((area, plans, attr_keys, fact_keys))
     return out
 
@@ -468,8 +473,14 @@ def requirement_fact(plan: _ItemPlan, prof: Profile, as_of: _dt.date, scope: set
             v = prof.nhi_levy
         d["area_" + k] = v.start.isoformat() if isinstance(v, jdate.Span) else v
 
+    for k, spec in (plan.derived or {}).items():
+        num, den = (state.facts.get(x) if state else None for x in spec.ratio)
+        ok = all(isinstance(v, int) and not isinstance(v, bool) for v in (num, den)) and den > 0
+        d["area_" + k] = (200 * num + den) // (2 * den) if ok else None      # a whole percentage, half up
+
     return Fact(d, None, item, said=st, scope_count=scope_count if scope is not None else None,
-                kind_count=plan.scope_kind_count, deadline=deadline, applicability=app, profile=prof)
+                kind_count=plan.scope_kind_count, deadline=deadline, applicability=app, profile=prof,
+                derived=plan.derived)
 
 
 def profile_fact(prof: Profile, as_of: _dt.date, max_age: int) -> Fact:
