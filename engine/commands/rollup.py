@@ -75,8 +75,6 @@ def render_json(m: Matrix, lang: str) -> str:
 
 
 def render_table(m: Matrix, lang: str) -> str:
-    from tabulate import tabulate
-
     ja = lang == "ja"
     rows = []
     for code, name, group in m.by_prefecture():

@@ -21,7 +21,6 @@ from ..errors import EngineError, GapcheckError
 from ..load import jdate
 from ..load.models import FINDING_STATUSES, SEVERITIES
 from ..load.profile import LoadedProfile
-from ..load.validation import dotted
 from .facts import DUE_SOON_DAYS, Fact, build_facts, day_plans, weakest
 from .result import Finding, Result
 from .ruleset import UNMATCHED_RULE, CompiledRule, RuleSet
@@ -164,7 +163,6 @@ def _fields_of(cr: CompiledRule, fact: Fact) -> tuple[str, ...]:
     return cr.fields
 
 
-ATTRIBUTE_NAMES = None   # engine.labels.ATTRIBUTE_NAMES, read when first needed
 
 
 def _applicability_text(app: dict[str, Any] | None, lang: str, with_key: bool = True) -> str | None:
